@@ -627,6 +627,16 @@ public final class TestSmtpPeer implements AutoCloseable {
             return this;
         }
 
+        /** Presents this test certificate (with its chain up to, not including, the root). */
+        public Builder identity(dev.tlsprovenance.testing.pki.TestCertificate leaf) {
+            return identity(dev.tlsprovenance.testing.pki.TestTls.builder().identity(leaf).build());
+        }
+
+        /** Presents the identity of this TestTls (e.g. {@code TestPki.shared().serverTls()}). */
+        public Builder identity(dev.tlsprovenance.testing.pki.TestTls tls) {
+            return identity(tls.keyManager().orElseThrow(() -> new IllegalArgumentException("TestTls without identity")));
+        }
+
         /** A ready SSLContext (its own trust decides which client certificates pass); offers STARTTLS. */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = sslContext;
