@@ -108,6 +108,10 @@ public final class SmtpConnector {
                     "REQUIRETLS: next hop " + hop + " did not offer REQUIRETLS after STARTTLS"), facts);
             }
             return new SmtpConnection(client, hop, level, facts.build(), offersRequireTls);
+        } catch (SSLException e) {
+            // TLS 1.3: a server rejecting our certificate says so only after our side finished the handshake.
+            client.close();
+            throw new AttemptFailedException(DeliveryFailure.cryptographicFailure("TLS failure after handshake: " + e.getMessage()), facts);
         } catch (IOException e) {
             client.close();
             throw new AttemptFailedException(DeliveryFailure.network("connection to " + hop + " lost: " + e.getMessage()), facts);

@@ -428,8 +428,12 @@ public final class TestSmtpPeer implements AutoCloseable {
             socket = sslSocket;
             SSLSession session = sslSocket.getSession();
             tlsHandshakes.incrementAndGet();
-            String id = Base64.getEncoder().encodeToString(session.getId());
-            if (session.getId().length > 0 && !tlsSessionIds.add(id)) {
+            // TLS 1.2 resumes with the same session id; JDK TLS 1.3 resumption gives a new id but keeps the
+            // original session's creation time.
+            boolean idSeen = session.getId().length > 0
+                && !tlsSessionIds.add(Base64.getEncoder().encodeToString(session.getId()));
+            boolean creationSeen = !tlsSessionIds.add("created:" + session.getCreationTime());
+            if (idSeen || creationSeen) {
                 tlsSessionsResumed.incrementAndGet();
             }
             X509Certificate clientCertificate = clientCertificateOf(session);
