@@ -52,6 +52,17 @@ public final class DeliveryFailure {
             "remote server answered " + during + ": " + reply, reply.code());
     }
 
+    /**
+     * For a mail that demands REQUIRETLS (RFC 8689): a TLS failure is reported as 5.7.30 when we give up, so the
+     * sender learns that it was the REQUIRETLS demand that could not be met.
+     */
+    public DeliveryFailure underRequireTls() {
+        if (!enhancedStatus.substring(1).startsWith(".7.") || enhancedStatus.equals("5.7.30")) {
+            return this;
+        }
+        return new DeliveryFailure(temporary, enhancedStatus, "5.7.30", "REQUIRETLS: " + diagnostic, remoteCode);
+    }
+
     /** The same failure once the retries are exhausted: permanent. */
     public DeliveryFailure finalised() {
         return new DeliveryFailure(false, finalStatus, finalStatus, diagnostic, remoteCode);

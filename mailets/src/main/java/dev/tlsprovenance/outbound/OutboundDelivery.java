@@ -45,7 +45,7 @@ public final class OutboundDelivery {
             try {
                 connection = pool.borrow(hop, tls, level, envelope.requireTls());
             } catch (AttemptFailedException e) {
-                lastFailure = e.failure();
+                lastFailure = envelope.requireTls() ? e.failure().underRequireTls() : e.failure();
                 attempts.add(e.facts().recipientDomain(domain).attempt(attempt).time(clock.instant())
                     .outcome(e.failure().toString()).build());
                 continue;

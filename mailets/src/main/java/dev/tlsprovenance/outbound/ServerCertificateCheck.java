@@ -60,7 +60,8 @@ public final class ServerCertificateCheck {
             return checkPins(chain[0]);
         }
         CertificateVerification path = checkPath(chain);
-        if (!path.isVerified() || level != OutboundLevel.SECURE) {
+        boolean checkNames = level == OutboundLevel.SECURE || (level == OutboundLevel.VERIFY && !matchNames.isEmpty());
+        if (!path.isVerified() || !checkNames) {
             return path;
         }
         List<String> expected = matchNames.isEmpty() ? List.of(nextHopHost) : matchNames;

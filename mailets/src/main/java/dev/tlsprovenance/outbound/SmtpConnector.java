@@ -57,7 +57,7 @@ public final class SmtpConnector {
     public SmtpConnection open(NextHop hop, OutboundTls tls, OutboundLevel level, boolean requireTls)
             throws AttemptFailedException {
         TlsProvenance.Builder facts = TlsProvenance.builder(Direction.OUTBOUND)
-            .localHost(heloName).remoteHost(hop.host()).remoteAddress("").nextHop(hop.toString())
+            .localHost(heloName).remoteHost(hop.host()).remoteAddress(hop.host()).nextHop(hop.toString())
             .policyLevel(level.token()).requireTls(requireTls).peerVerification(CertificateVerification.notChecked())
             .time(clock.instant());
         try {

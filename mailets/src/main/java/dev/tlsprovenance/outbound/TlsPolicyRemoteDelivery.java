@@ -323,11 +323,18 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             DsnMessages.build(report, mail, getMailetContext().getPostmaster()));
     }
 
+    /** A bug or an unreadable mail: retry it like a temporary failure, then hand it to the error processor. */
     private void requeueWholeMail(Mail mail, Exception cause) {
         try {
+            int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
             mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(String.valueOf(cause))));
-            queue.enQueue(mail, settings.retrySchedule().delayBeforeRetry(1));
-        } catch (MailQueue.MailQueueException e) {
+            if (retries >= settings.maxRetries()) {
+                getMailetContext().sendMail(mail, Mail.ERROR);
+                return;
+            }
+            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries + 1)));
+            queue.enQueue(mail, settings.retrySchedule().delayBeforeRetry(retries + 1));
+        } catch (MessagingException e) {
             LOGGER.error("Cannot re-queue {}", mail.getName(), e);
         }
     }

@@ -43,6 +43,18 @@ final class OutboundFixtures {
         return caBundle;
     }
 
+    /** The test root alone (the policy file parser accepts certificate-only bundles for ca=). */
+    static synchronized Path caOnlyBundle() {
+        try {
+            Path file = Files.createTempFile("private-ca-only", ".pem");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, TestPki.shared().root().certificatePem(), StandardCharsets.US_ASCII);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static OutboundPolicy policy(OutboundLevel level) {
         OutboundPolicy.Builder builder = OutboundPolicy.builder().level(level).trustAnchors(caBundle());
         if (level == OutboundLevel.SECURE) {
