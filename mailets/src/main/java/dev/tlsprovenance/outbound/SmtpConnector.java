@@ -87,7 +87,7 @@ public final class SmtpConnector {
                 facts.transport(Transport.IMPLICIT_TLS);
                 handshake(client, hop, tls, facts);
             }
-            expect(client.readReply(), "greeting", facts);
+            expect(hop.implicitTls() ? firstReplyOverTls(client::readReply, hop, facts) : client.readReply(), "greeting", facts);
             SmtpReply ehlo = ehlo(client, facts);
             if (!hop.implicitTls() && level != OutboundLevel.NONE && tryTls) {
                 ehlo = startTls(client, hop, tls, level, ehlo, facts);
@@ -153,7 +153,7 @@ public final class SmtpConnector {
             }
             throw e;
         }
-        SmtpReply secured = client.command("EHLO " + heloName);
+        SmtpReply secured = firstReplyOverTls(() -> client.command("EHLO " + heloName), hop, facts);
         expect(secured, "EHLO after STARTTLS", facts);
         return secured;
     }
@@ -185,6 +185,25 @@ public final class SmtpConnector {
             throw new AttemptFailedException(DeliveryFailure.cryptographicFailure(
                 "TLS handshake failed: connection closed by " + hop + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")), facts);
         }
+    }
+
+    /**
+     * With TLS 1.3 the client finishes its handshake before the server has judged the client's certificate; a
+     * rejection then shows up as an alert or a broken pipe on the first exchange, which is a TLS failure.
+     */
+    private static SmtpReply firstReplyOverTls(Exchange exchange, NextHop hop, TlsProvenance.Builder facts)
+            throws AttemptFailedException {
+        try {
+            return exchange.run();
+        } catch (IOException e) {
+            throw new AttemptFailedException(DeliveryFailure.cryptographicFailure(
+                "TLS session with " + hop + " failed right after the handshake: " + e.getMessage()), facts);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Exchange {
+        SmtpReply run() throws IOException;
     }
 
     private static X509Certificate[] peerChain(SSLSession session) {

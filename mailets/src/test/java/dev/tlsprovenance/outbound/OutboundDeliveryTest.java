@@ -169,7 +169,9 @@ class OutboundDeliveryTest {
         try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().selfSigned(PARTNER)).advertiseRequireTls(true).start()) {
             DomainDeliveryResult result = deliver(OutboundFixtures.delivery(0), OutboundFixtures.policy(OutboundLevel.ENCRYPT),
                 OutboundFixtures.hop(peer), requireTls);
-            assertThat(result.outcomes().get(0).failure().get().toString()).startsWith("4.7.5 self-signed certificate not trusted");
+            DeliveryFailure failure = result.outcomes().get(0).failure().get();
+            assertThat(failure.toString()).startsWith("4.7.5 REQUIRETLS: self-signed certificate not trusted");
+            assertThat(failure.finalised().toString()).startsWith("5.7.30 REQUIRETLS: self-signed certificate not trusted");
             assertThat(peer.transactions()).isEmpty();
         }
     }
