@@ -303,6 +303,16 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         return bound.get(index);
     }
 
+    /** James loads its core handlers from this attribute; listing CoreCmdHandlerLoader as a handler adds nothing. */
+    private String withCoreHandlersPackage(String smtpServerXml) {
+        if (settings.coreHandlersPackage == null) {
+            return smtpServerXml;
+        }
+        return smtpServerXml
+            .replace("      <handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>\n", "")
+            .replace("<handlerchain>", "<handlerchain coreHandlersPackage=\"" + settings.coreHandlersPackage + "\">");
+    }
+
     private void writeConfiguration(Path conf) throws IOException {
         Files.createDirectories(conf);
         String instance = String.valueOf(INSTANCES.incrementAndGet());
@@ -312,8 +322,8 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             settings.partnerTrust.writeTrustStorePkcs12(conf.resolve(JamesConfFiles.PARTNER_TRUSTSTORE), JamesConfFiles.SECRET);
         }
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("smtpserver.xml", JamesConfFiles.smtpServer(instance, settings.helloName, settings.handlers,
-            settings.partnerTrust != null));
+        files.put("smtpserver.xml", withCoreHandlersPackage(JamesConfFiles.smtpServer(instance, settings.helloName,
+            settings.handlers, settings.partnerTrust != null)));
         files.put("mailetcontainer.xml", settings.mailetContainer != null ? settings.mailetContainer
             : JamesConfFiles.mailetContainer("postmaster@" + settings.domains.get(0), settings.transportMailets.toString()));
         files.put("domainlist.xml", JamesConfFiles.domainList(settings.domains));
@@ -361,6 +371,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         private final List<String> domains = new ArrayList<>(List.of(LOCAL_DOMAIN));
         private TestTls partnerTrust;
         private String helloName = TestPki.SERVER_HOST;
+        private String coreHandlersPackage;
 
         private Builder() {
         }
@@ -426,6 +437,12 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         /** The name James greets with and writes in Received: (default {@value TestPki#SERVER_HOST}). */
         public Builder withHelloName(String helloName) {
             this.helloName = Objects.requireNonNull(helloName);
+            return this;
+        }
+
+        /** {@code <handlerchain coreHandlersPackage="...">}: replaces James's core handler set (default: James's own). */
+        public Builder withCoreHandlersPackage(String className) {
+            this.coreHandlersPackage = Objects.requireNonNull(className);
             return this;
         }
 
