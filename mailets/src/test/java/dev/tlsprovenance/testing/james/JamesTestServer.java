@@ -271,6 +271,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         try {
             MailRepository repository = probe(MailRepositoryProbeImpl.class).getMailRepositoryStore()
                 .select(MailRepositoryUrl.from(repositoryUrl));
+            disposeStoredMails(repository);
             repository.removeAll();
         } catch (Exception e) {
             throw new IllegalStateException("cannot clear " + repositoryUrl, e);
@@ -303,16 +304,6 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         return bound.get(index);
     }
 
-    /** James loads its core handlers from this attribute; listing CoreCmdHandlerLoader as a handler adds nothing. */
-    private String withCoreHandlersPackage(String smtpServerXml) {
-        if (settings.coreHandlersPackage == null) {
-            return smtpServerXml;
-        }
-        return smtpServerXml
-            .replace("      <handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>\n", "")
-            .replace("<handlerchain>", "<handlerchain coreHandlersPackage=\"" + settings.coreHandlersPackage + "\">");
-    }
-
     private void writeConfiguration(Path conf) throws IOException {
         Files.createDirectories(conf);
         String instance = String.valueOf(INSTANCES.incrementAndGet());
@@ -322,8 +313,8 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             settings.partnerTrust.writeTrustStorePkcs12(conf.resolve(JamesConfFiles.PARTNER_TRUSTSTORE), JamesConfFiles.SECRET);
         }
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("smtpserver.xml", withCoreHandlersPackage(JamesConfFiles.smtpServer(instance, settings.helloName,
-            settings.handlers, settings.partnerTrust != null)));
+        files.put("smtpserver.xml", JamesConfFiles.smtpServer(instance, settings.helloName, settings.coreHandlersPackage, settings.handlers,
+            settings.partnerTrust != null));
         files.put("mailetcontainer.xml", settings.mailetContainer != null ? settings.mailetContainer
             : JamesConfFiles.mailetContainer("postmaster@" + settings.domains.get(0), settings.transportMailets.toString()));
         files.put("domainlist.xml", JamesConfFiles.domainList(settings.domains));
@@ -343,6 +334,23 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             Path target = conf.resolve(file.getKey());
             Files.createDirectories(target.getParent());
             Files.copy(file.getValue(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * James 3.8.1's MemoryMailRepository.removeAll() drops its stored copies without disposing them, which
+     * later logs "Leak detected!" for each; dispose them first when the repository is that class.
+     */
+    private static void disposeStoredMails(MailRepository repository) {
+        try {
+            java.lang.reflect.Field field = repository.getClass().getDeclaredField("mails");
+            field.setAccessible(true);
+            Object stored = field.get(repository);
+            if (stored instanceof Map) {
+                ((Map<?, ?>) stored).values().forEach(LifecycleUtil::dispose);
+            }
+        } catch (ReflectiveOperationException | RuntimeException notMemoryRepository) {
+            // another implementation: removeAll() is all we can do
         }
     }
 
@@ -384,6 +392,15 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         /** A complete {@code <handler>} element, for hooks that take configuration. */
         public Builder withHandler(String handlerXml) {
             handlers.add(Objects.requireNonNull(handlerXml));
+            return this;
+        }
+
+        /**
+         * Replaces James's core handler package ({@code <handlerchain coreHandlersPackage="...">}), e.g.
+         * {@code dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers}; CoreCmdHandlerLoader is then not listed.
+         */
+        public Builder withCoreHandlersPackage(String className) {
+            this.coreHandlersPackage = Objects.requireNonNull(className);
             return this;
         }
 
@@ -437,12 +454,6 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         /** The name James greets with and writes in Received: (default {@value TestPki#SERVER_HOST}). */
         public Builder withHelloName(String helloName) {
             this.helloName = Objects.requireNonNull(helloName);
-            return this;
-        }
-
-        /** {@code <handlerchain coreHandlersPackage="...">}: replaces James's core handler set (default: James's own). */
-        public Builder withCoreHandlersPackage(String className) {
-            this.coreHandlersPackage = Objects.requireNonNull(className);
             return this;
         }
 
