@@ -9,9 +9,9 @@ final class InboundSettings {
     static final String DEFAULT_CORE_HANDLERS = "dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers";
     static final String DEFAULT_MAILETS = "dev.tlsprovenance.headers.AddTlsProvenanceHeaders";
 
-    final int rounds = Integer.getInteger("bench.rounds", 5);
-    final int newConnectionMessages = Integer.getInteger("bench.newConnection.messages", 150);
-    final int reusedMessages = Integer.getInteger("bench.reused.messages", 1000);
+    final int rounds = Integer.getInteger("bench.rounds", 15);
+    final int newConnectionMessages = Integer.getInteger("bench.newConnection.messages", 80);
+    final int reusedMessages = Integer.getInteger("bench.reused.messages", 500);
     final int warmupMessages = Integer.getInteger("bench.warmup.messages", 600);
     /** B's core handler package; empty = James's stock CoreCmdHandlerLoader. */
     final String coreHandlersPackage = System.getProperty("bench.b.coreHandlersPackage", DEFAULT_CORE_HANDLERS).trim();
