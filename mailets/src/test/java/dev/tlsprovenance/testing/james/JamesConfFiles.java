@@ -11,10 +11,11 @@ final class JamesConfFiles {
     private JamesConfFiles() {
     }
 
-    static String smtpServer(String instance, String helloName, List<String> handlers, boolean partner) {
+    static String smtpServer(String instance, String helloName, String coreHandlersPackage, List<String> handlers,
+        boolean partner) {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<smtpservers>\n");
-        xml.append(listener("smtp-" + instance, helloName, handlers, "startTLS=\"true\" socketTLS=\"false\"", ""));
-        xml.append(listener("smtps-" + instance, helloName, handlers, "startTLS=\"false\" socketTLS=\"true\"", ""));
+        xml.append(listener("smtp-" + instance, helloName, coreHandlersPackage, handlers, "startTLS=\"true\" socketTLS=\"false\"", ""));
+        xml.append(listener("smtps-" + instance, helloName, coreHandlersPackage, handlers, "startTLS=\"false\" socketTLS=\"true\"", ""));
         if (partner) {
             // SslConfig 3.8.1: any <clientAuth> element means NEED; the truststore is read with <keystoreType>.
             String clientAuth = "      <clientAuth>\n"
@@ -22,13 +23,19 @@ final class JamesConfFiles {
                 + "        <truststoreType>PKCS12</truststoreType>\n"
                 + "        <truststoreSecret>" + SECRET + "</truststoreSecret>\n"
                 + "      </clientAuth>\n";
-            xml.append(listener("partner-" + instance, helloName, handlers, "startTLS=\"true\" socketTLS=\"false\"", clientAuth));
+            xml.append(listener("partner-" + instance, helloName, coreHandlersPackage, handlers, "startTLS=\"true\" socketTLS=\"false\"", clientAuth));
         }
         return xml.append("</smtpservers>\n").toString();
     }
 
-    private static String listener(String jmxName, String helloName, List<String> handlers, String tlsMode, String clientAuth) {
-        StringBuilder chain = new StringBuilder("      <handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>\n");
+    private static String listener(String jmxName, String helloName, String coreHandlersPackage, List<String> handlers,
+                                   String tlsMode, String clientAuth) {
+        // James loads the core package from the attribute (default CoreCmdHandlerLoader) whatever the list says;
+        // the stock chain also names CoreCmdHandlerLoader, which we mirror only when the core package is stock.
+        StringBuilder chain = new StringBuilder(coreHandlersPackage == null
+            ? "      <handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>\n" : "");
+        String chainElement = coreHandlersPackage == null ? "<handlerchain>"
+            : "<handlerchain coreHandlersPackage=\"" + coreHandlersPackage + "\">";
         handlers.forEach(handler -> chain.append("      ").append(handler).append('\n'));
         return "  <smtpserver enabled=\"true\">\n"
             + "    <jmxName>" + jmxName + "</jmxName>\n"
@@ -48,7 +55,7 @@ final class JamesConfFiles {
             + "    <authorizedAddresses>127.0.0.0/8</authorizedAddresses>\n"
             + "    <verifyIdentity>false</verifyIdentity>\n"
             + "    <maxmessagesize>0</maxmessagesize>\n"
-            + "    <handlerchain>\n" + chain + "    </handlerchain>\n"
+            + "    " + chainElement + "\n" + chain + "    </handlerchain>\n"
             + "    <gracefulShutdown>false</gracefulShutdown>\n"
             + "  </smtpserver>\n";
     }
@@ -58,7 +65,7 @@ final class JamesConfFiles {
             + "<mailetcontainer>\n"
             + "  <context>\n    <postmaster>" + postmaster + "</postmaster>\n  </context>\n"
             + "  <spooler>\n    <threads>4</threads>\n    <errorRepository>" + JamesTestServer.ERROR + "</errorRepository>\n  </spooler>\n"
-            + "  <processors>\n"
+            + "  <processors enableJmx=\"false\">\n"
             + "    <processor state=\"root\" enableJmx=\"false\">\n"
             + "      <mailet match=\"All\" class=\"ToProcessor\">\n        <processor>transport</processor>\n      </mailet>\n"
             + "    </processor>\n"

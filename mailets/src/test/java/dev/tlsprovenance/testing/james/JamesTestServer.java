@@ -58,7 +58,12 @@ import dev.tlsprovenance.testing.pki.TestTls;
  * Listeners, all on 127.0.0.1 with an ephemeral port and {@link TestPki#serverTls()} as identity:
  * {@code smtp} (STARTTLS offered), {@code smtps} (implicit TLS) and optionally {@code partner} (STARTTLS,
  * client certificate required and checked against the given trust). Every listener relays for 127.0.0.0/8
- * and accepts any recipient, so mail to {@value #LOCAL_DOMAIN} and to remote domains is accepted alike.
+ * and accepts any recipient (no ValidRcptHandler, so no user has to exist), so mail to {@value #LOCAL_DOMAIN}
+ * and to remote domains is accepted alike. Note James 3.8.1's order: handlers listed with {@link Builder#withHook}
+ * run <em>before</em> the core package's, so a {@code JamesMessageHook} added here runs before
+ * {@code SendMailHandler} queues the mail. Two servers may run in one JVM: JMX names are unique per instance
+ * and the generated mailet container has JMX off (a {@link Builder#withMailetContainer} replacement should
+ * say {@code <processors enableJmx="false">} too).
  * The transport processor removes {@code bcc}, runs the test's mailets, then stores every mail in
  * {@value #DELIVERED}; mailet errors land in {@value #ERROR}.
  *
@@ -271,6 +276,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         try {
             MailRepository repository = probe(MailRepositoryProbeImpl.class).getMailRepositoryStore()
                 .select(MailRepositoryUrl.from(repositoryUrl));
+            disposeStoredMails(repository);
             repository.removeAll();
         } catch (Exception e) {
             throw new IllegalStateException("cannot clear " + repositoryUrl, e);
@@ -312,7 +318,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             settings.partnerTrust.writeTrustStorePkcs12(conf.resolve(JamesConfFiles.PARTNER_TRUSTSTORE), JamesConfFiles.SECRET);
         }
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("smtpserver.xml", JamesConfFiles.smtpServer(instance, settings.helloName, settings.handlers,
+        files.put("smtpserver.xml", JamesConfFiles.smtpServer(instance, settings.helloName, settings.coreHandlersPackage, settings.handlers,
             settings.partnerTrust != null));
         files.put("mailetcontainer.xml", settings.mailetContainer != null ? settings.mailetContainer
             : JamesConfFiles.mailetContainer("postmaster@" + settings.domains.get(0), settings.transportMailets.toString()));
@@ -333,6 +339,23 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             Path target = conf.resolve(file.getKey());
             Files.createDirectories(target.getParent());
             Files.copy(file.getValue(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * James 3.8.1's MemoryMailRepository.removeAll() drops its stored copies without disposing them, which
+     * later logs "Leak detected!" for each; dispose them first when the repository is that class.
+     */
+    private static void disposeStoredMails(MailRepository repository) {
+        try {
+            java.lang.reflect.Field field = repository.getClass().getDeclaredField("mails");
+            field.setAccessible(true);
+            Object stored = field.get(repository);
+            if (stored instanceof Map) {
+                ((Map<?, ?>) stored).values().forEach(LifecycleUtil::dispose);
+            }
+        } catch (ReflectiveOperationException | RuntimeException notMemoryRepository) {
+            // another implementation: removeAll() is all we can do
         }
     }
 
@@ -361,6 +384,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         private final List<String> domains = new ArrayList<>(List.of(LOCAL_DOMAIN));
         private TestTls partnerTrust;
         private String helloName = TestPki.SERVER_HOST;
+        private String coreHandlersPackage;
 
         private Builder() {
         }
@@ -373,6 +397,15 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         /** A complete {@code <handler>} element, for hooks that take configuration. */
         public Builder withHandler(String handlerXml) {
             handlers.add(Objects.requireNonNull(handlerXml));
+            return this;
+        }
+
+        /**
+         * Replaces James's core handler package ({@code <handlerchain coreHandlersPackage="...">}), e.g.
+         * {@code dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers}; CoreCmdHandlerLoader is then not listed.
+         */
+        public Builder withCoreHandlersPackage(String className) {
+            this.coreHandlersPackage = Objects.requireNonNull(className);
             return this;
         }
 
@@ -429,8 +462,26 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             return this;
         }
 
+        /** A server with a snapshot of this builder's settings: later builder calls do not change it. */
         public JamesTestServer build() {
-            return new JamesTestServer(this);
+            return new JamesTestServer(copy());
+        }
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.handlers.addAll(handlers);
+            copy.transportMailets.append(transportMailets);
+            copy.mailetContainer = mailetContainer;
+            copy.confFiles.putAll(confFiles);
+            copy.confFileCopies.putAll(confFileCopies);
+            copy.extensionModules.addAll(extensionModules);
+            copy.overrides.addAll(overrides);
+            copy.domains.clear();
+            copy.domains.addAll(domains);
+            copy.partnerTrust = partnerTrust;
+            copy.helloName = helloName;
+            copy.coreHandlersPackage = coreHandlersPackage;
+            return copy;
         }
     }
 }
