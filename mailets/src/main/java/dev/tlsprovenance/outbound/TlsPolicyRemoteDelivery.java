@@ -29,6 +29,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
@@ -210,6 +211,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             } catch (MailQueue.MailQueueException e) {
                 LOGGER.error("Cannot acknowledge {} on queue {}", mail.getName(), settings.outgoingQueue(), e);
             }
+            // the queue keeps its own copy of a re-queued mail; this one holds message resources to release
+            LifecycleUtil.dispose(mail);
         }
     }
 
