@@ -97,7 +97,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
 
     private final TlsPolicySource policies;
     private final MailQueueFactory<?> queueFactory;
-    private final MxResolver mxResolver;
+    private final NextHopResolver mxResolver;
     private final FileSystem fileSystem;
     private final Clock clock;
 
@@ -112,11 +112,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
-        this(policies, queueFactory, new DnsServiceMxResolver(dns), fileSystem, Clock.systemUTC());
+        this(policies, queueFactory, new DnsMxResolver(dns), fileSystem, Clock.systemUTC());
     }
 
-    /** For tests and embedders: any MX resolver, any clock. */
-    public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, MxResolver mxResolver,
+    /** For tests and embedders: any next-hop resolver, any clock. */
+    public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, NextHopResolver mxResolver,
                                    FileSystem fileSystem, Clock clock) {
         this.policies = policies;
         this.queueFactory = queueFactory;
@@ -295,10 +295,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             routes.forEach(route -> hops.add(NextHop.of(route)));
             return hops;
         }
-        for (String host : mxResolver.mxHosts(domain)) {
-            hops.add(NextHop.mx(host));
-        }
-        return hops;
+        return mxResolver.nextHops(domain);
     }
 
     private void bounce(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {

@@ -8,18 +8,21 @@ import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.dnsservice.api.TemporaryResolutionException;
 
 /** MX lookup through James's DNSService (ordered by preference); the domain itself when there is no MX (RFC 5321 5.1). */
-public final class DnsServiceMxResolver implements MxResolver {
+public final class DnsMxResolver implements NextHopResolver {
     private final DNSService dns;
 
-    public DnsServiceMxResolver(DNSService dns) {
+    public DnsMxResolver(DNSService dns) {
         this.dns = dns;
     }
 
     @Override
-    public List<String> mxHosts(String domain) throws IOException {
+    public List<NextHop> nextHops(String domain) throws IOException {
         try {
-            List<String> hosts = new ArrayList<>(dns.findMXRecords(domain));
-            return hosts.isEmpty() ? List.of(domain) : hosts;
+            List<NextHop> hops = new ArrayList<>();
+            for (String host : dns.findMXRecords(domain)) {
+                hops.add(NextHop.mx(host));
+            }
+            return hops.isEmpty() ? List.of(NextHop.mx(domain)) : hops;
         } catch (TemporaryResolutionException e) {
             throw new IOException("temporary DNS failure looking up MX of " + domain + ": " + e.getMessage(), e);
         }
