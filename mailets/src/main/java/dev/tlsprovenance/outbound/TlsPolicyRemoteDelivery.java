@@ -216,7 +216,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         }
     }
 
-    private void deliver(Mail mail) throws MessagingException, MalformedProvenanceException {
+    private void deliver(Mail mail) throws MessagingException {
         int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
         int attempt = retries + 1;
         boolean requireTls = requiresTls(mail);
@@ -264,7 +264,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             }
         }
         if (!failed.isEmpty()) {
-            bounce(mail, failed);
+            bounceOrHandToError(mail, failed);
         }
         if (!retry.isEmpty()) {
             mail.setRecipients(retry);
@@ -276,8 +276,13 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         }
     }
 
-    private void record(Mail mail, TlsProvenance attempt, NamespacePolicy row) throws MalformedProvenanceException {
-        ProvenanceAttributes.appendOutbound(mail, attempt);
+    /** Never throws: a recording problem must not make us send a delivered recipient again. */
+    private void record(Mail mail, TlsProvenance attempt, NamespacePolicy row) {
+        try {
+            ProvenanceAttributes.appendOutbound(mail, attempt);
+        } catch (MalformedProvenanceException | RuntimeException e) {
+            LOGGER.error("Mail {}: cannot record the attempt on the mail attribute {}", mail.getName(), ProvenanceAttributes.OUTBOUND, e);
+        }
         ATTEMPTS.info("{} mail={} row={}", OutboundLogLine.format(attempt), mail.getName(), row.source());
         ledger.ifPresent(l -> {
             try {
@@ -296,6 +301,24 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             return hops;
         }
         return mxResolver.nextHops(domain);
+    }
+
+    /** A DSN that cannot be sent must not cause a retry (that would re-send delivered recipients): error processor. */
+    private void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) {
+        try {
+            bounce(mail, failed);
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("Mail {}: cannot bounce {}; handing it to the error processor", mail.getName(), failed.keySet(), e);
+            try {
+                Mail copy = mail.duplicate();
+                copy.setRecipients(new ArrayList<>(failed.keySet()));
+                copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(failed.values().iterator().next().failure().toString())));
+                getMailetContext().sendMail(copy, Mail.ERROR);
+            } catch (MessagingException | RuntimeException again) {
+                LOGGER.error("Mail {}: cannot hand it to the error processor either; recipients {} are lost", mail.getName(),
+                    failed.keySet(), again);
+            }
+        }
     }
 
     private void bounce(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
@@ -320,10 +343,15 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         DeliveryStatusReport report = new DeliveryStatusReport(settings.heloName(), arrival, clock.instant(),
             new ArrayList<>(failed.values()));
         getMailetContext().sendMail(MailAddress.nullSender(), List.of(mail.getMaybeSender().get()),
-            DsnMessages.build(report, mail, getMailetContext().getPostmaster()));
+            DsnMessages.build(report, mail, postmaster()));
     }
 
     /** A bug or an unreadable mail: retry it like a temporary failure, then hand it to the error processor. */
+    private MailAddress postmaster() throws MessagingException {
+        MailAddress postmaster = getMailetContext().getPostmaster();
+        return postmaster != null ? postmaster : new MailAddress("postmaster@" + settings.heloName());
+    }
+
     private void requeueWholeMail(Mail mail, Exception cause) {
         try {
             int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
