@@ -33,7 +33,7 @@ class TlsPolicyFileParserTest {
     @Test
     void unknownKey() {
         assertRejected("a.test inbund=require", 1, "unknown key 'inbund' (expected one of inbound, "
-                + "require-tls-from-senders, client-ca, client-names, client-pins, outbound, match, pins, ca, "
+                + "require-tls-from-senders, client-ca, client-crl, client-names, client-pins, outbound, match, pins, ca, "
                 + "min-protocol, client-cert, client-cert-password, route)");
     }
 
@@ -162,6 +162,17 @@ class TlsPolicyFileParserTest {
         assertThat(outbound.clientIdentity().orElseThrow().toString()).doesNotContain("changeit");
         assertThat(outbound.routes()).containsExactly(Smarthost.of("relay1.partner.test", 2525, false),
                 Smarthost.of("relay2.partner.test", 465, true));
+    }
+
+    @Test
+    void clientCrlMustBeAPemCrlFile() throws Exception {
+        PolicyTestFiles.pemBundle(conf.resolve("ca.pem"));
+        assertThatThrownBy(() -> parse("a.test inbound=require-verified-client-cert client-crl=ca.pem"))
+                .hasMessageStartingWith("tls-policy.conf line 1: client-crl file '" + conf.resolve("ca.pem") + "' ");
+        assertRejected("a.test inbound=require client-crl=ca.pem", 1,
+                "client-crl= only applies to inbound=require-verified-client-cert");
+        assertRejected("a.test inbound=require-verified-client-cert client-crl=none.crl", 1,
+                "client-crl file '" + conf.resolve("none.crl") + "' does not exist");
     }
 
     @Test
