@@ -41,6 +41,20 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void aPooledConnectionTheServerNoLongerWantsIsReplacedByANewOne() throws Exception {
+        try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().peer(PARTNER)).start()) {
+            OutboundDelivery delivery = OutboundFixtures.delivery(2);
+            assertThat(deliver(delivery, OutboundFixtures.policy(OutboundLevel.VERIFY), OutboundFixtures.hop(peer), TO_BOB)
+                .outcomes().get(0).isDelivered()).isTrue();
+            peer.replyTo("RSET", "421 4.4.2 Idle too long, closing");
+            DomainDeliveryResult second = deliver(delivery, OutboundFixtures.policy(OutboundLevel.VERIFY), OutboundFixtures.hop(peer), TO_BOB);
+            assertThat(second.outcomes().get(0).isDelivered()).isTrue();
+            assertThat(peer.connectionCount()).isEqualTo(2);
+            assertThat(peer.acceptedTransactions()).extracting(ReceivedTransaction::connectionNumber).containsExactly(1, 2);
+        }
+    }
+
+    @Test
     void idleConnectionsAreClosedWithQuitAfterTheIdleTimeout() throws Exception {
         try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().peer(PARTNER)).start()) {
             SmtpConnector connector = new SmtpConnector(OutboundFixtures.HELO, java.time.Duration.ofSeconds(5),

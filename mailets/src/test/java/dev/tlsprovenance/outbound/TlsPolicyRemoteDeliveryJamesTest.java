@@ -75,6 +75,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
     static JamesTestServer james = JamesTestServer.builder()
         .withConfFile("tls-policy.conf", policyFile())
         .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
+        .withHook("dev.tlsprovenance.requiretls.RequireTlsReceivingHook")
         .withMailets("<mailet match=\"HasHeader=X-Require-Tls\" class=\"SetMailAttribute\">\n"
             + "  <REQUIRETLS>true</REQUIRETLS>\n"
             + "</mailet>\n"
@@ -247,5 +248,23 @@ class TlsPolicyRemoteDeliveryJamesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ledgerLines().stream().filter(l -> l.contains("\"domain\":\"smtps.test\"")).count() == 3);
         assertThat(ledgerLines()).filteredOn(l -> l.contains("\"domain\":\"smtps.test\""))
             .allMatch(l -> l.contains("\"transport\":\"implicit-tls\"") && l.contains("\"next-hop\":\"localhost:" + SMTPS_PEER.port() + "\""));
+    }
+
+    @Test
+    void requireTlsReceivedOverStartTlsIsPassedOnToTheNextHop() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+            client.ehlo("client.test");
+            assertThat(client.startTls(TestPki.shared().trustingRoot()).code()).isEqualTo(220);
+            assertThat(client.ehlo("client.test").text()).contains("REQUIRETLS");
+            assertThat(client.mailFrom(SENDER, "REQUIRETLS").code()).isEqualTo(250);
+            assertThat(client.rcptTo("bob@partner.test").code()).isEqualTo(250);
+            assertThat(client.data(TestMessages.simple(SENDER, "bob@partner.test", "requiretls end to end")).code()).isEqualTo(250);
+            client.quit();
+        }
+
+        ReceivedTransaction received = PARTNER_PEER.awaitTransactions(1).get(0);
+        assertThat(received.mailParameters()).containsExactly("REQUIRETLS");
+        assertThat(received.data()).contains("Subject: requiretls end to end");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledgerLines().stream().anyMatch(l -> l.contains("\"requiretls\":\"yes\"")));
     }
 }
