@@ -234,9 +234,17 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         return awaitMailsIn(DELIVERED, count);
     }
 
+    public List<DeliveredMail> awaitDeliveredMails(int count, Duration timeout) {
+        return awaitMailsIn(DELIVERED, count, timeout);
+    }
+
     /** Waits up to {@link #DEFAULT_TIMEOUT} until {@code repositoryUrl} holds at least {@code count} mails. */
     public List<DeliveredMail> awaitMailsIn(String repositoryUrl, int count) {
-        await().atMost(DEFAULT_TIMEOUT).pollInterval(Duration.ofMillis(20))
+        return awaitMailsIn(repositoryUrl, count, DEFAULT_TIMEOUT);
+    }
+
+    public List<DeliveredMail> awaitMailsIn(String repositoryUrl, int count, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(20))
             .until(() -> mailCount(repositoryUrl) >= count);
         return mailsIn(repositoryUrl);
     }
