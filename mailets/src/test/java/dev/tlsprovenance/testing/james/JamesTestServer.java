@@ -165,6 +165,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
     @Override
     public synchronized void close() {
         if (server != null) {
+            disposeAllStoredMails();
             server.stop();
             server = null;
             ports = List.of();
@@ -347,6 +348,17 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             Path target = conf.resolve(file.getKey());
             Files.createDirectories(target.getParent());
             Files.copy(file.getValue(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void disposeAllStoredMails() {
+        try {
+            MailRepositoryProbeImpl repositories = server.getProbe(MailRepositoryProbeImpl.class);
+            for (MailRepositoryUrl url : repositories.listRepositoryUrls()) {
+                disposeStoredMails(repositories.getMailRepositoryStore().select(url));
+            }
+        } catch (Exception e) {
+            // only hygiene: stopping matters more
         }
     }
 
