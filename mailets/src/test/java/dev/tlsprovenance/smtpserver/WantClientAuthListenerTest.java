@@ -15,6 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.provenance.CertificateSummary;
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.VerificationStatus;
+import dev.tlsprovenance.testing.james.DeliveredMail;
 import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.pki.Pem;
 import dev.tlsprovenance.testing.pki.TestCertificate;
@@ -59,7 +64,14 @@ class WantClientAuthListenerTest {
             assertThat(client.rcptTo(PARTNER).code()).isEqualTo(250);
             assertThat(client.data(TestMessages.simple("sender@partner.test", PARTNER, "want")).code()).isEqualTo(250);
         }
-        assertThat(james.awaitDeliveredMails(1).get(0).recipients()).containsExactly(PARTNER);
+        DeliveredMail mail = james.awaitDeliveredMails(1).get(0);
+        assertThat(mail.recipients()).containsExactly(PARTNER);
+        TlsProvenance hop = ProvenanceAttributes.fromAttributeValue(mail.attributes().get(ProvenanceAttributes.INBOUND.asString()));
+        assertThat(hop.peerCertificate().map(CertificateSummary::subject)).contains("CN=mx.partner.test");
+        assertThat(hop.peerVerification().status())
+            .as("the listener accepted the certificate without checking it: the record must not call it verified")
+            .isEqualTo(VerificationStatus.NOT_CHECKED);
+        assertThat(hop.peerVerification().reason()).contains("wantClientAuth");
     }
 
     @Test
@@ -172,8 +184,7 @@ class WantClientAuthListenerTest {
             + "    <helloName autodetect=\"false\">" + TestPki.SERVER_HOST + "</helloName>\n"
             + "    <authorizedAddresses>127.0.0.0/8</authorizedAddresses>\n"
             + "    <maxmessagesize>0</maxmessagesize>\n"
-            + "    <handlerchain>\n"
-            + "      <handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>\n"
+            + "    <handlerchain coreHandlersPackage=\"dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers\">\n"
             + "      <handler class=\"dev.tlsprovenance.inbound.RequireTlsForNamespacesHook\"/>\n"
             + "    </handlerchain>\n"
             + "    <gracefulShutdown>false</gracefulShutdown>\n"
