@@ -58,7 +58,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
     }
 
     private static String policyFile() {
-        String ca = OutboundFixtures.caOnlyBundle().toString();
+        String ca = OutboundFixtures.caBundle().toString();
         return "partner.test   outbound=secure  match=" + PARTNER + "  ca=" + ca + "  route=[localhost]:" + PARTNER_PEER.port() + "\n"
             + "stripped.test  outbound=encrypt  route=[localhost]:" + STRIPPING_PEER.port() + "\n"
             + "open.test      outbound=may  route=[localhost]:" + CLEARTEXT_PEER.port() + "\n"
