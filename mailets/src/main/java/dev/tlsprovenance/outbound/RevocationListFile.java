@@ -33,8 +33,14 @@ public final class RevocationListFile {
      * @throws IOException naming the file when it cannot be read or holds no PEM X.509 CRL
      */
     public List<X509CRL> current() throws IOException {
-        long modified = Files.getLastModifiedTime(file).toMillis();
-        long size = Files.size(file);
+        long modified;
+        long size;
+        try {
+            modified = Files.getLastModifiedTime(file).toMillis();
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new IOException("crl file " + file + " cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
         Snapshot seen = snapshot;
         if (seen != null && seen.modified == modified && seen.size == size) {
             return seen.crls;

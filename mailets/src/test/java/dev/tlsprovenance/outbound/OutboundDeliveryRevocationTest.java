@@ -155,7 +155,8 @@ class OutboundDeliveryRevocationTest {
             DomainDeliveryResult result = deliver(delivery, verifyWithCrl(crl), peer);
 
             assertThat(result.outcomes().get(0).isDelivered()).isFalse();
-            assertThat(lastAttemptOutcome(result)).startsWith("4.7.5 revocation status unknown: ").contains(crl.toString());
+            assertThat(lastAttemptOutcome(result)).isEqualTo("4.7.5 revocation status unknown: crl file " + crl
+                + " cannot be read (NoSuchFileException)");
             assertThat(peer.acceptedTransactions()).hasSize(1);
         }
     }
