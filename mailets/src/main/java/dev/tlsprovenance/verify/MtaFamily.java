@@ -17,8 +17,8 @@ public enum MtaFamily {
     JAMES_3_9("james-3.9", true),
     /** This project's own inbound stamp: {@code tls <suite>} clause (RFC 8314) and {@code ESMTPS}. */
     TLS_PROVENANCE("tls-provenance", true),
-    /** qmail: unpatched qmail never records TLS. */
-    QMAIL("qmail", false),
+    /** qmail: unpatched qmail cannot do TLS; the TLS patch writes {@code with (<cipher> encrypted) SMTP}. */
+    QMAIL("qmail", true),
     COMMUNIGATE("communigate", true),
     /** Mailbox-access and web submission hops: HTTP, MAPI, IMAP/POP fetches. */
     NON_SMTP("non-smtp", false),

@@ -58,8 +58,10 @@ public final class ReceivedLineParser {
             applicable = true;
         } else if (!applicable) {
             tls = TlsStatus.UNKNOWN;
-            if (family == MtaFamily.OTHER || isNonSmtpKeyword(keyword)) {
-                family = isNonSmtpKeyword(keyword) ? MtaFamily.NON_SMTP : MtaFamily.LOCAL;
+            if (isNonSmtpKeyword(keyword)) {
+                family = MtaFamily.NON_SMTP;
+            } else if (family == MtaFamily.OTHER) {
+                family = MtaFamily.LOCAL;
             }
         } else if (family == MtaFamily.EXCHANGE && keyword.startsWith("MICROSOFT SMTP SERVER")) {
             tls = TlsStatus.NO;
@@ -95,7 +97,9 @@ public final class ReceivedLineParser {
 
     private static MtaFamily family(String lower, Clauses clauses) {
         String by = clauses.by == null ? "" : clauses.by.toLowerCase(Locale.ROOT);
-        if (lower.contains("tls-provenance")) {
+        if (lower.contains("(no client certificate presented)") || lower.contains("(client certificate subject ")
+            || lower.contains("james smtp server") && clauses.tlsSuite != null) {
+            // This project's TLS-aware Received line (a cleartext hop reads exactly like James 3.8's).
             return MtaFamily.TLS_PROVENANCE;
         }
         if (lower.contains("james smtp server") || lower.contains("(james ")) {
@@ -125,7 +129,7 @@ public final class ReceivedLineParser {
         if (lower.contains("(communigate pro")) {
             return MtaFamily.COMMUNIGATE;
         }
-        if (lower.contains("qmail")) {
+        if (lower.contains("qmail") || lower.contains(" encrypted) smtp")) {
             return MtaFamily.QMAIL;
         }
         if (lower.contains("verify=") || lower.contains("(version=tls") || looksLikeSendmailVersion(clauses.byComments)) {
@@ -151,8 +155,8 @@ public final class ReceivedLineParser {
         if (isNonSmtpKeyword(keyword.toUpperCase(Locale.ROOT))) {
             return false;
         }
-        if (keyword.startsWith("local") || keyword.equals("pickup") || keyword.equals("spool")
-            || keyword.startsWith("qmail-scanner") || keyword.equals("scanned-ok") || keyword.equals("spamassassin")) {
+        if (!keyword.isEmpty() && !keyword.contains("smtp") && !keyword.contains("lmtp")) {
+            // "with local", "with scanned-ok", "with qmail-scanner-1.20", "with spool", "with ECSTREAM": no SMTP session.
             return false;
         }
         if (lower.startsWith("(qmail ") || lower.contains(" invoked by ") || lower.contains(" invoked from network")
@@ -170,6 +174,7 @@ public final class ReceivedLineParser {
         return address != null || !clauses.from.equalsIgnoreCase("localhost");
     }
 
+    /** Mailbox access and web submission: HTTP, MAPI, IMAP, POP. */
     private static boolean isNonSmtpKeyword(String keyword) {
         return keyword.startsWith("HTTP") || keyword.equals("MAPI") || keyword.equals("IMAP") || keyword.startsWith("POP")
             || keyword.equals("WEBMAIL") || keyword.equals("MSEXCHANGE");
@@ -230,7 +235,9 @@ public final class ReceivedLineParser {
             int lastSemicolon = -1;
             for (int i = 0; i < line.length(); i++) {
                 char ch = line.charAt(i);
-                if (ch == '(') {
+                if (ch == '\\' && depth > 0) {
+                    i++;
+                } else if (ch == '(') {
                     depth++;
                 } else if (ch == ')') {
                     depth = Math.max(0, depth - 1);
@@ -256,6 +263,11 @@ public final class ReceivedLineParser {
             int n = body.length();
             while (i < n) {
                 char ch = body.charAt(i);
+                if (ch == '\\' && depth > 0) {
+                    // RFC 5322 quoted-pair: "\)" inside a comment does not close it.
+                    i += 2;
+                    continue;
+                }
                 if (ch == '(') {
                     if (depth == 0) {
                         commentStart = i + 1;

@@ -112,8 +112,9 @@ final class TlsClause {
     // Gmail:    (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256)
     // Exchange: (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)
     private void keyValueStyle(String line, String lower) {
-        String version = value(line, lower, "version=");
-        String suite = value(line, lower, "cipher=");
+        int at = lower.indexOf("version=");
+        String version = value(line, lower, "version=", at);
+        String suite = value(line, lower, "cipher=", at);
         if (version == null || suite == null || !(version.toUpperCase(Locale.ROOT).startsWith("TLS")
             || version.toUpperCase(Locale.ROOT).startsWith("SSL"))) {
             return;
@@ -121,12 +122,12 @@ final class TlsClause {
         found = true;
         protocolLabel = version;
         cipher = suite;
-        String bitsText = value(line, lower, "bits=");
+        String bitsText = value(line, lower, "bits=", at);
         if (bitsText != null) {
             int slash = bitsText.indexOf('/');
             bits = number(bitsText, 0, slash > 0 ? slash : bitsText.length());
         }
-        String verify = value(line, lower, "verify=");
+        String verify = value(line, lower, "verify=", at);
         if (verify != null) {
             certificate = sendmailVerify(verify.toUpperCase(Locale.ROOT));
         }
@@ -200,6 +201,13 @@ final class TlsClause {
         if (lower.contains("(no client certificate requested)") || lower.contains("(client did not present a certificate)")) {
             return CertificateClaim.NOT_PRESENTED;
         }
+        if (lower.contains("(no client certificate presented)")) {
+            return CertificateClaim.NOT_PRESENTED;
+        }
+        if (lower.contains("(client certificate subject ")) {
+            // This project's own comment: ... issuer "..." verified yes|no)
+            return lower.contains(" verified yes)") ? CertificateClaim.VERIFIED : CertificateClaim.FAILED;
+        }
         if (lower.contains("(verified ok)")) {
             return CertificateClaim.VERIFIED;
         }
@@ -241,8 +249,9 @@ final class TlsClause {
         }
     }
 
-    private static String value(String line, String lower, String key) {
-        int at = lower.indexOf(key);
+    // Keys are looked for after "version=": Sendmail's "(authenticated bits=0)" earlier in the line is not the cipher's.
+    private static String value(String line, String lower, String key, int after) {
+        int at = lower.indexOf(key, Math.max(0, after));
         if (at < 0) {
             return null;
         }
