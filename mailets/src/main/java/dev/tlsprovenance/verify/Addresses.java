@@ -79,6 +79,11 @@ final class Addresses {
         if (s.isEmpty() || s.length() > 45) {
             return null;
         }
+        int colon = s.indexOf(':');
+        if (colon > 0 && s.indexOf(':', colon + 1) < 0 && isDottedQuadish(s.substring(0, colon))) {
+            // ecelerity and others: [192.0.2.1:50387]
+            s = s.substring(0, colon);
+        }
         if (isDottedQuadish(s)) {
             return ipv4Part(s);
         }

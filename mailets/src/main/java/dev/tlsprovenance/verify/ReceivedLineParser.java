@@ -40,7 +40,7 @@ public final class ReceivedLineParser {
             .fromHost(clauses.from)
             .byHost(clauses.by)
             .withKeyword(clauses.with)
-            .fromAddress(Addresses.fromAddress(clauses.fromText))
+            .fromAddress(clauses.fromAddress())
             .byAddress(Addresses.plainAddress(clauses.byComments))
             .time(clauses.date == null ? null : ReceivedDate.parse(clauses.date).orElse(null));
 
@@ -129,7 +129,7 @@ public final class ReceivedLineParser {
         if (lower.contains("(communigate pro")) {
             return MtaFamily.COMMUNIGATE;
         }
-        if (lower.contains("qmail") || lower.contains(" encrypted) smtp")) {
+        if (lower.contains("(qmail ") || lower.contains("qmail-") || lower.contains(" encrypted) smtp")) {
             return MtaFamily.QMAIL;
         }
         if (lower.contains("verify=") || lower.contains("(version=tls") || looksLikeSendmailVersion(clauses.byComments)) {
@@ -163,15 +163,15 @@ public final class ReceivedLineParser {
             || lower.contains(" by uid ") || lower.contains("mail pickup service")) {
             return false;
         }
-        if (clauses.from == null) {
+        if (!clauses.sawFrom) {
             // "by host (Postfix, from userid 1000) id ...": a local program handed the message over.
             return false;
         }
-        String address = Addresses.fromAddress(clauses.fromText);
+        String address = clauses.fromAddress();
         if (address != null && Addresses.isLoopback(address)) {
             return false;
         }
-        return address != null || !clauses.from.equalsIgnoreCase("localhost");
+        return address != null || !"localhost".equalsIgnoreCase(clauses.from);
     }
 
     /** Mailbox access and web submission: HTTP, MAPI, IMAP, POP. */
@@ -221,6 +221,8 @@ public final class ReceivedLineParser {
      */
     static final class Clauses {
         String from;
+        boolean sawFrom;
+        /** The from-part after its first word: comments and extra words, where MTAs put the connecting address. */
         String fromText = "";
         String by;
         final List<String> byComments = new ArrayList<>(2);
@@ -306,6 +308,9 @@ public final class ReceivedLineParser {
                         with = withWords.toString();
                     }
                     clause = keyword;
+                    if (keyword.equals("from")) {
+                        sawFrom = true;
+                    }
                     if (keyword.equals("with")) {
                         withWords = new StringBuilder();
                     }
@@ -326,10 +331,11 @@ public final class ReceivedLineParser {
         private void onWord(String clause, String word, StringBuilder fromText, StringBuilder withWords) {
             switch (clause) {
                 case "from":
-                    if (from == null) {
+                    if (from == null && fromText.length() == 0) {
                         from = word;
+                    } else {
+                        fromText.append(' ').append(word);
                     }
-                    fromText.append(' ').append(word);
                     break;
                 case "by":
                     if (by == null) {
@@ -352,6 +358,12 @@ public final class ReceivedLineParser {
                 default:
                     break;
             }
+        }
+
+        /** The connecting address: from the comments first (the first word is only the HELO name), else the word itself. */
+        String fromAddress() {
+            String address = Addresses.fromAddress(fromText);
+            return address != null ? address : Addresses.fromAddress(from);
         }
 
         private void addComment(String clause, String comment, StringBuilder fromText) {
