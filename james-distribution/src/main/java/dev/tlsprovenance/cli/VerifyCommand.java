@@ -100,7 +100,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 boolean mbox = !file.toLowerCase(Locale.ROOT).endsWith(".eml");
                 long[] index = {0};
                 Verdict[] fileWorst = {null};
-                HeaderStream.forEachHeaderBlock(HeaderStream.utf8Reader(in), block -> {
+                HeaderStream.forEachHeaderBlock(in, block -> {
                     MessageReport report = analyzer.analyze(block);
                     index[0]++;
                     fileWorst[0] = fileWorst[0] == null ? report.verdict() : fileWorst[0].worst(report.verdict());

@@ -90,7 +90,14 @@ public final class HeaderBlock {
             char c = line.charAt(0);
             if (c == ' ' || c == '\t') {
                 if (value != null && value.length() < MAX_FIELD_LENGTH) {
-                    value.append(' ').append(line, 1, Math.min(line.length(), 1 + MAX_FIELD_LENGTH - value.length()));
+                    // Unfolding: the line break and the indentation become one space.
+                    int start = 1;
+                    while (start < line.length() && (line.charAt(start) == ' ' || line.charAt(start) == '\t')) {
+                        start++;
+                    }
+                    if (start < line.length()) {
+                        value.append(' ').append(line, start, Math.min(line.length(), start + MAX_FIELD_LENGTH - value.length()));
+                    }
                 }
                 return true;
             }
@@ -101,7 +108,7 @@ public final class HeaderBlock {
             }
             name = line.substring(0, colon).trim();
             int valueStart = colon + 1;
-            value = new StringBuilder(Math.min(line.length(), MAX_FIELD_LENGTH) + 16);
+            value = new StringBuilder(Math.max(256, Math.min(line.length(), MAX_FIELD_LENGTH) + 16));
             value.append(line, valueStart, Math.min(line.length(), valueStart + MAX_FIELD_LENGTH));
             return true;
         }
@@ -113,7 +120,15 @@ public final class HeaderBlock {
 
         private void flush() {
             if (name != null && fields.size() < MAX_FIELDS) {
-                fields.add(new HeaderField(name, value.toString().trim()));
+                int start = 0;
+                int end = value.length();
+                while (start < end && value.charAt(start) <= ' ') {
+                    start++;
+                }
+                while (end > start && value.charAt(end - 1) <= ' ') {
+                    end--;
+                }
+                fields.add(new HeaderField(name, value.substring(start, end)));
             }
             name = null;
             value = null;

@@ -25,7 +25,7 @@ public final class HeaderField {
     }
 
     public boolean is(String headerName) {
-        return name.equalsIgnoreCase(headerName);
+        return name.equals(headerName) || name.equalsIgnoreCase(headerName);
     }
 
     @Override

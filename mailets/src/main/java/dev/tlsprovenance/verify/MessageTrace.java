@@ -29,6 +29,10 @@ public final class MessageTrace {
         List<String> provenance = new ArrayList<>();
         String messageId = null;
         for (HeaderField field : headers.fields()) {
+            int length = field.name().length();
+            if (length != 8 && length != 10 && length != 16) {
+                continue;
+            }
             if (field.is("Received")) {
                 hops.add(ReceivedLineParser.parse(field.value().indexOf("=?") >= 0 ? field.decodedValue() : field.value()));
             } else if (field.is(ProvenanceHeaderCodec.DEFAULT_HEADER_NAME)) {

@@ -127,10 +127,13 @@ public final class ReceivedDate {
             if (pos + 3 > s.length()) {
                 return -1;
             }
-            String name = s.substring(pos, pos + 3);
+            char a = (char) (s.charAt(pos) | 0x20);
+            char b = (char) (s.charAt(pos + 1) | 0x20);
+            char c = (char) (s.charAt(pos + 2) | 0x20);
             skipLetters();
             for (int i = 0; i < MONTHS.length; i++) {
-                if (MONTHS[i].equalsIgnoreCase(name)) {
+                String month = MONTHS[i];
+                if (month.charAt(0) == a && month.charAt(1) == b && month.charAt(2) == c) {
                     return i;
                 }
             }

@@ -78,6 +78,9 @@ public final class ReceivedLineParser {
     }
 
     static String collapse(String value) {
+        if (isCollapsed(value)) {
+            return value;
+        }
         StringBuilder out = new StringBuilder(value.length());
         boolean space = false;
         for (int i = 0; i < value.length(); i++) {
@@ -93,6 +96,26 @@ public final class ReceivedLineParser {
             }
         }
         return out.toString();
+    }
+
+    // Most values arrive already unfolded with single spaces: no copy needed then.
+    private static boolean isCollapsed(String value) {
+        int n = value.length();
+        if (n == 0) {
+            return true;
+        }
+        if (value.charAt(0) == ' ' || value.charAt(n - 1) == ' ') {
+            return false;
+        }
+        char previous = 'x';
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == ' ' && previous == ' ') {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
     }
 
     private static MtaFamily family(String lower, Clauses clauses) {
@@ -257,6 +280,7 @@ public final class ReceivedLineParser {
 
         private void scanBody(String body) {
             String clause = null;
+            int clauseWords = 0;
             StringBuilder fromText = new StringBuilder();
             StringBuilder withWords = null;
             int depth = 0;
@@ -301,24 +325,23 @@ public final class ReceivedLineParser {
                 while (end < n && body.charAt(end) != ' ' && body.charAt(end) != '(') {
                     end++;
                 }
-                String word = body.substring(i, end);
-                String keyword = keyword(word);
+                String keyword = keyword(body, i, end);
                 if (keyword != null && !(keyword.equals(clause) && "with".equals(clause))) {
                     if ("with".equals(clause) && withWords != null && with == null) {
                         with = withWords.toString();
                     }
                     clause = keyword;
+                    clauseWords = 0;
                     if (keyword.equals("from")) {
                         sawFrom = true;
                     }
                     if (keyword.equals("with")) {
                         withWords = new StringBuilder();
                     }
-                } else if (clause != null) {
-                    onWord(clause, word, fromText, withWords);
-                    if (!clause.equals("with") && !clause.equals("from")) {
-                        clause = clause + "+";
-                    }
+                } else if (clause != null && (clauseWords == 0 || clause.equals("with") || clause.equals("from"))) {
+                    // Only the first word of by/id/for/tls matters; the rest is never copied out of the line.
+                    onWord(clause, body.substring(i, end), fromText, withWords);
+                    clauseWords++;
                 }
                 i = end;
             }
@@ -370,47 +393,42 @@ public final class ReceivedLineParser {
             if (clause == null) {
                 return;
             }
-            if (clause.startsWith("from")) {
+            if (clause.equals("from")) {
                 fromText.append(" (").append(comment).append(')');
-            } else if (clause.startsWith("by") && byComments.size() < 4) {
+            } else if (clause.equals("by") && byComments.size() < 4) {
                 byComments.add(comment);
-            } else if (clause.startsWith("with") && withComments.size() < 4) {
+            } else if (clause.equals("with") && withComments.size() < 4) {
                 withComments.add(comment);
             }
         }
 
-        private static String keyword(String word) {
-            switch (word.length()) {
+        private static String keyword(String text, int start, int end) {
+            switch (end - start) {
                 case 2:
-                    if (word.equalsIgnoreCase("by")) {
-                        return "by";
-                    }
-                    if (word.equalsIgnoreCase("id")) {
-                        return "id";
-                    }
-                    return null;
+                    return is(text, start, "by") ? "by" : is(text, start, "id") ? "id" : null;
                 case 3:
-                    if (word.equalsIgnoreCase("for")) {
+                    if (is(text, start, "for")) {
                         return "for";
                     }
-                    if (word.equalsIgnoreCase("via")) {
+                    if (is(text, start, "via")) {
                         return "via";
                     }
-                    if (word.equals("tls")) {
-                        return "tls";
-                    }
-                    return null;
+                    return text.startsWith("tls", start) ? "tls" : null;
                 case 4:
-                    if (word.equalsIgnoreCase("from")) {
-                        return "from";
-                    }
-                    if (word.equalsIgnoreCase("with")) {
-                        return "with";
-                    }
-                    return null;
+                    return is(text, start, "from") ? "from" : is(text, start, "with") ? "with" : null;
                 default:
                     return null;
             }
+        }
+
+        /** ASCII case-insensitive equality against a lower-case keyword of the same length. */
+        private static boolean is(String text, int start, String lowerKeyword) {
+            for (int i = 0; i < lowerKeyword.length(); i++) {
+                if ((text.charAt(start + i) | 0x20) != lowerKeyword.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

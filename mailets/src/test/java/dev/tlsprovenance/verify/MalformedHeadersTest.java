@@ -34,6 +34,7 @@ class MalformedHeadersTest {
         random.nextBytes(bytes);
         List<MessageReport> reports = new ArrayList<>();
 
+        HeaderStream.forEachHeaderBlock(new java.io.ByteArrayInputStream(bytes), block -> reports.add(ANALYZER.analyze(block)), true);
         HeaderStream.forEachHeaderBlock(HeaderStream.utf8Reader(new java.io.ByteArrayInputStream(bytes)),
             block -> reports.add(ANALYZER.analyze(block)));
 
