@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ import dev.tlsprovenance.testing.smtp.TestMessages;
 class EndToEndPathVerificationTest {
     private static final TestPki PKI = TestPki.shared();
     private static final String POSTFIX_HOST = "mx.postfix.test";
+    private static final String RELAY_HOST = "mx.relay.test";
     private static final String SENDER = "alice@sender.test";
     private static final String RECIPIENT = "bob@partner.test";
     private static final PostfixPeer POSTFIX = startPostfix();
@@ -78,8 +80,22 @@ class EndToEndPathVerificationTest {
         }
     }
 
+    /** A second Postfix in front of James, relaying everything to it over STARTTLS (started once James listens). */
+    private static PostfixPeer relay;
+
+    @BeforeAll
+    static void startRelayInFrontOfJames() throws IOException {
+        if (POSTFIX != null) {
+            relay = PostfixPeer.builder().hostname(RELAY_HOST).domain("relay.invalid").identity(PKI.peer(RELAY_HOST))
+                .relayTo("127.0.0.1", james.smtpPort()).start();
+        }
+    }
+
     @AfterAll
     static void stopPostfix() {
+        if (relay != null) {
+            relay.close();
+        }
         if (POSTFIX != null) {
             POSTFIX.close();
         }
@@ -91,7 +107,11 @@ class EndToEndPathVerificationTest {
     }
 
     private static MessageReport deliverAndVerify(boolean starttls, String subject, int expectedMessages) throws IOException {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+        return deliverAndVerify(james.smtpPort(), starttls, subject, expectedMessages);
+    }
+
+    private static MessageReport deliverAndVerify(int firstPort, boolean starttls, String subject, int expectedMessages) throws IOException {
+        try (SmtpTestClient client = SmtpTestClient.connect("localhost", firstPort)) {
             client.ehlo("client.test");
             if (starttls) {
                 assertThat(client.startTls(PKI.trustingRoot()).code()).isEqualTo(220);
@@ -106,7 +126,7 @@ class EndToEndPathVerificationTest {
         // Kept for inspection (and the corpus): what the verifier read.
         Path keep = Files.createDirectories(Path.of("target", "e2e-messages"));
         Files.writeString(keep.resolve(subject.replace(' ', '-') + ".eml"), delivered, StandardCharsets.UTF_8);
-        TrustBoundary ours = TrustBoundary.builder().trustHost(POSTFIX_HOST).trustHost(TestPki.SERVER_HOST).build();
+        TrustBoundary ours = TrustBoundary.builder().trustHost(POSTFIX_HOST).trustHost(TestPki.SERVER_HOST).trustHost(RELAY_HOST).build();
         return new TraceAnalyzer(ours).analyze(HeaderBlock.parse(delivered));
     }
 
@@ -132,6 +152,27 @@ class EndToEndPathVerificationTest {
         assertThat(intoPostfix.fromHost()).contains(TestPki.SERVER_HOST);
         assertThat(report.hops()).allMatch(Hop::trusted);
         assertThat(report.verdict()).isEqualTo(Verdict.TLS_ALL_THE_WAY);
+    }
+
+    @Test
+    void throughARealPostfixIntoJamesOverStarttlsAndOutAgainIsVerifiedHopByHop() throws Exception {
+        MessageReport report = deliverAndVerify(relay.port(), true, "through postfix into james and out", POSTFIX.messages().size() + 1);
+
+        assertThat(report.hops()).as(report.hops().toString()).hasSize(3);
+        assertThat(report.hops()).extracting(h -> h.byHost().orElse("?"))
+            .containsExactly(RELAY_HOST, TestPki.SERVER_HOST, POSTFIX_HOST);
+        assertThat(report.hops()).extracting(Hop::family)
+            .containsExactly(MtaFamily.POSTFIX, MtaFamily.TLS_PROVENANCE, MtaFamily.POSTFIX);
+        assertThat(report.hops()).extracting(Hop::tls).containsOnly(TlsStatus.YES);
+        assertThat(report.hops()).extracting(Hop::source)
+            .containsExactly(HopSource.RECEIVED, HopSource.PROVENANCE, HopSource.RECEIVED);
+        assertThat(report.hops().get(1).fromHost()).as("James names the relay by its address's host name").isPresent();
+        assertThat(report.hops()).allSatisfy(h -> assertThat(h.protocol()).isPresent());
+        assertThat(report.verdict()).isEqualTo(Verdict.TLS_ALL_THE_WAY);
+
+        MessageReport segment = new TraceAnalyzer(TrustBoundary.everything(), HopSegment.between(RELAY_HOST, POSTFIX_HOST))
+            .analyze(HeaderBlock.parse(Files.readString(Path.of("target", "e2e-messages", "through-postfix-into-james-and-out.eml"))));
+        assertThat(segment.verdict()).isEqualTo(Verdict.TLS_ALL_THE_WAY);
     }
 
     @Test
