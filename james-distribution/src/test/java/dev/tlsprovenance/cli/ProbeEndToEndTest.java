@@ -95,7 +95,7 @@ class ProbeEndToEndTest {
     }
 
     private int probe(String imapSecurity, int imapPort, String... extra) {
-        return probe(USER, 30, imapSecurity, imapPort, extra);
+        return probe(USER, 60, imapSecurity, imapPort, extra);
     }
 
     private int probe(String to, int timeoutSeconds, String imapSecurity, int imapPort, String... extra) {
