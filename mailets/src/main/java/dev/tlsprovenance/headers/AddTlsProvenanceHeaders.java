@@ -1,0 +1,131 @@
+package dev.tlsprovenance.headers;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.provenance.MalformedProvenanceException;
+import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
+import dev.tlsprovenance.provenance.TlsProvenance;
+
+/**
+ * Stamps the message with this server's record of how it arrived, as a structured header (default
+ * {@code X-TLS-Provenance}, one header per hop, see {@link ProvenanceHeaderCodec}), read from the
+ * {@code dev.tlsprovenance.inbound} attribute that {@code RecordTlsProvenanceHook} set.
+ *
+ * <p>Headers of that name that arrived with the message are claims made by someone else, so they are
+ * removed (or renamed, {@code untrustedHeaders=rename}) unless the message came from a trusted relay: over TLS,
+ * with a client certificate the listener VERIFIED, listed in {@code trustedRelays} by SHA-256 fingerprint or
+ * host name (see {@link TrustedRelays}). That is RFC 8601's rule for Authentication-Results applied to TLS.
+ * Kept relay headers stay below ours, so the newest hop is on top, as with {@code Received:}.
+ * A mail without an inbound record (created by a mailet, say) gets no header of ours, and its copies are
+ * still not trusted.
+ *
+ * <p>Sample configuration, early in the {@code root} processor of {@code mailetcontainer.xml}:
+ * <pre>{@code
+ * <mailet match="All" class="dev.tlsprovenance.headers.AddTlsProvenanceHeaders">
+ *     <headerName>X-TLS-Provenance</headerName>
+ *     <untrustedHeaders>rename</untrustedHeaders>
+ *     <renameTo>X-TLS-Provenance-Untrusted</renameTo>
+ *     <trustedRelays>relay.partner.test, 3f1a...64 hex digits...9c</trustedRelays>
+ * </mailet>
+ * }</pre>
+ * Parameters: {@code headerName} (default {@code X-TLS-Provenance}); {@code untrustedHeaders} {@code remove}
+ * (default) or {@code rename}; {@code renameTo} (default {@code X-TLS-Provenance-Untrusted}, only with
+ * {@code rename}); {@code trustedRelays} (default: none).
+ */
+public class AddTlsProvenanceHeaders extends GenericMailet {
+
+    public static final String HEADER_NAME = "headerName";
+    public static final String UNTRUSTED_HEADERS = "untrustedHeaders";
+    public static final String RENAME_TO = "renameTo";
+    public static final String TRUSTED_RELAYS = "trustedRelays";
+    public static final String DEFAULT_RENAME_TO = "X-TLS-Provenance-Untrusted";
+
+    /** RFC 5322 field name: printable US-ASCII except colon. */
+    private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
+
+    enum UntrustedHeaders { REMOVE, RENAME }
+
+    private String headerName;
+    private UntrustedHeaders untrustedHeaders;
+    private String renameTo;
+    private TrustedRelays trustedRelays;
+
+    @Override
+    public void init() throws MessagingException {
+        headerName = fieldName(HEADER_NAME, getInitParameter(HEADER_NAME, ProvenanceHeaderCodec.DEFAULT_HEADER_NAME));
+        untrustedHeaders = untrustedHeaders(getInitParameter(UNTRUSTED_HEADERS, "remove"));
+        renameTo = fieldName(RENAME_TO, getInitParameter(RENAME_TO, DEFAULT_RENAME_TO));
+        if (untrustedHeaders == UntrustedHeaders.RENAME && renameTo.equalsIgnoreCase(headerName)) {
+            throw new MessagingException("Invalid value '" + renameTo + "' for parameter '" + RENAME_TO
+                + "' of " + getClass().getSimpleName() + ": it must differ from " + HEADER_NAME + " '" + headerName + "'");
+        }
+        try {
+            trustedRelays = TrustedRelays.parse(getInitParameter(TRUSTED_RELAYS, ""));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("Invalid value '" + getInitParameter(TRUSTED_RELAYS) + "' for parameter '"
+                + TRUSTED_RELAYS + "' of " + getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<TlsProvenance> hop = inboundRecord(mail);
+        MimeMessage message = mail.getMessage();
+        String[] arrived = Optional.ofNullable(message.getHeader(headerName)).orElse(new String[0]);
+        boolean keepArrived = hop.map(trustedRelays::trusts).orElse(false);
+        if (arrived.length == 0 && hop.isEmpty()) {
+            return;
+        }
+        message.removeHeader(headerName);
+        if (hop.isPresent()) {
+            message.addHeader(headerName, ProvenanceHeaderFolding.fold(headerName, ProvenanceHeaderCodec.format(hop.get())));
+        }
+        for (String value : arrived) {
+            if (keepArrived) {
+                message.addHeader(headerName, value);
+            } else if (untrustedHeaders == UntrustedHeaders.RENAME) {
+                message.addHeader(renameTo, value);
+            }
+        }
+        message.saveChanges();
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Adds the TLS provenance header of the inbound hop and distrusts forged copies";
+    }
+
+    private Optional<TlsProvenance> inboundRecord(Mail mail) throws MessagingException {
+        try {
+            return ProvenanceAttributes.inbound(mail);
+        } catch (MalformedProvenanceException e) {
+            throw new MessagingException("Unreadable " + ProvenanceAttributes.INBOUND.asString() + " attribute on " + mail.getName(), e);
+        }
+    }
+
+    private String fieldName(String parameter, String value) throws MessagingException {
+        if (!FIELD_NAME.matcher(value).matches()) {
+            throw new MessagingException("Invalid value '" + value + "' for parameter '" + parameter + "' of "
+                + getClass().getSimpleName() + ": not a header field name");
+        }
+        return value;
+    }
+
+    private UntrustedHeaders untrustedHeaders(String value) throws MessagingException {
+        try {
+            return UntrustedHeaders.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("Invalid value '" + value + "' for parameter '" + UNTRUSTED_HEADERS + "' of "
+                + getClass().getSimpleName() + ": expected 'remove' or 'rename'");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tlsprovenance.headers;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.tlsprovenance.provenance.CertificateSummary;
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.VerificationStatus;
+
+/**
+ * Formats the value of the {@code Received:} trace header for one inbound SMTP hop, stating the TLS
+ * that protected it. Pure: no James or javax.mail types, so the exact text is unit-tested.
+ *
+ * <p>A TLS hop reads (folded as James folds it, one clause per line):
+ * <pre>
+ * from localhost (EHLO client.example.test) ([127.0.0.1])
+ *           (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))
+ *           (client certificate subject "CN=relay.partner.test" issuer "CN=Partner CA" verified yes)
+ *           by mx.example.test (JAMES SMTP Server) with ESMTPS ID 2c4f0e3a
+ *           for &lt;bob@example.test&gt;
+ *           tls TLS_AES_256_GCM_SHA384;
+ *           Sun, 29 Nov 2026 10:58:19 +0000 (UTC)
+ * </pre>
+ * <ul>
+ *   <li>{@code with ESMTPS}/{@code ESMTPSA} are the RFC 3848 keywords for TLS (and AUTH).</li>
+ *   <li>The {@code (using ... with cipher ... (N/N bits))} comment is the one Postfix writes and James 3.9
+ *       writes without the bits, so existing log/header greps keep working.</li>
+ *   <li>{@code tls <cipher>} is the RFC 8314 section 4.3 clause; RFC 5321 puts such additional registered
+ *       clauses after {@code for}, right before the {@code ;} that introduces the date.</li>
+ *   <li>The client certificate comment appears only on TLS hops: the presented certificate's subject and
+ *       issuer and whether it was verified, or {@code (no client certificate presented)}.</li>
+ * </ul>
+ * A cleartext hop is byte-for-byte the header James 3.8.1 writes ({@code with ESMTP}/{@code ESMTPA}/{@code SMTP}),
+ * so installing the extension changes nothing for cleartext mail.
+ */
+public final class ReceivedHeaderFormat {
+
+    /** Continuation indent James uses when folding its Received header. */
+    public static final String FOLDING_INDENT = "          ";
+
+    private static final DateTimeFormatter DATE_FORMAT =
+        DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z (zzz)", Locale.US);
+
+    private final String softwareName;
+    private final ZoneId zone;
+
+    public ReceivedHeaderFormat(String softwareName, ZoneId zone) {
+        this.softwareName = Objects.requireNonNull(softwareName, "softwareName");
+        this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    /**
+     * The header value as folded lines: the first follows {@code "Received: "}, each further line is to be
+     * prefixed with {@link #FOLDING_INDENT}.
+     *
+     * @param heloMode      {@code "EHLO"} or {@code "HELO"} as the client greeted, empty if it never did
+     * @param soleRecipient the recipient, only when the transaction has exactly one (no address harvesting)
+     */
+    public List<String> lines(TlsProvenance hop, Optional<String> heloMode, Optional<String> soleRecipient) {
+        List<String> lines = new ArrayList<>();
+        lines.add(fromClause(hop, heloMode));
+        if (hop.isEncrypted()) {
+            lines.add(usingComment(hop));
+            lines.add(clientCertificateComment(hop));
+        }
+        lines.add("by " + hop.localHost() + " (" + softwareName + ") with " + withKeyword(hop, heloMode)
+            + hop.sessionId().map(id -> " ID " + id).orElse(""));
+        soleRecipient.ifPresent(recipient -> lines.add("for <" + recipient + ">"));
+        Optional<String> tlsClause = hop.isEncrypted() ? hop.cipherSuite().map(suite -> "tls " + suite) : Optional.empty();
+        tlsClause.ifPresent(lines::add);
+        int last = lines.size() - 1;
+        lines.set(last, lines.get(last) + ";");
+        lines.add(DATE_FORMAT.format(hop.time().atZone(zone)));
+        return List.copyOf(lines);
+    }
+
+    /** The whole folded value, lines joined with CRLF and the folding indent. */
+    public String value(TlsProvenance hop, Optional<String> heloMode, Optional<String> soleRecipient) {
+        return String.join("\r\n" + FOLDING_INDENT, lines(hop, heloMode, soleRecipient));
+    }
+
+    /** RFC 3848 "with" keyword: SMTP without EHLO; ESMTP plus S for TLS and A for authentication. */
+    static String withKeyword(TlsProvenance hop, Optional<String> heloMode) {
+        if (!heloMode.map("EHLO"::equalsIgnoreCase).orElse(false)) {
+            return "SMTP";
+        }
+        return "ESMTP" + (hop.isEncrypted() ? "S" : "") + (hop.authenticated() ? "A" : "");
+    }
+
+    private static String fromClause(TlsProvenance hop, Optional<String> heloMode) {
+        StringBuilder from = new StringBuilder("from ").append(hop.remoteHost().orElse(hop.remoteAddress()));
+        if (heloMode.isPresent() && hop.heloName().isPresent()) {
+            from.append(" (").append(heloMode.get()).append(' ').append(commentSafe(hop.heloName().get())).append(')');
+        }
+        return from.append(" ([").append(hop.remoteAddress()).append("])").toString();
+    }
+
+    private static String usingComment(TlsProvenance hop) {
+        String bits = hop.cipherBits() > 0 ? " (" + hop.cipherBits() + "/" + hop.cipherBits() + " bits)" : "";
+        return "(using " + hop.protocol().orElse("unknown") + " with cipher "
+            + hop.cipherSuite().orElse("unknown") + bits + ")";
+    }
+
+    private static String clientCertificateComment(TlsProvenance hop) {
+        if (hop.peerCertificate().isEmpty()) {
+            return "(no client certificate presented)";
+        }
+        CertificateSummary certificate = hop.peerCertificate().get();
+        boolean verified = hop.peerVerification().status() == VerificationStatus.VERIFIED;
+        return "(client certificate subject " + quoted(certificate.subject())
+            + " issuer " + quoted(certificate.issuer())
+            + " verified " + (verified ? "yes" : "no") + ")";
+    }
+
+    /** A quoted string inside a comment: backslash-escape what would end the quote or the comment. */
+    private static String quoted(String text) {
+        return '"' + commentSafe(text).replace("\"", "\\\"") + '"';
+    }
+
+    /** Comment text (RFC 5322 ctext / quoted-pair) on one line, whatever a client or certificate put in it. */
+    private static String commentSafe(String text) {
+        return text.replaceAll("[\\r\\n\\t]+", " ")
+            .replace("\\", "\\\\")
+            .replace("(", "\\(")
+            .replace(")", "\\)");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.tlsprovenance.inbound;
+
+import java.time.Clock;
+
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+
+import dev.tlsprovenance.mail.ProvenanceAttributes;
+
+/**
+ * Attaches to every mail received over SMTP the TLS provenance of its session, as the attribute
+ * {@code dev.tlsprovenance.inbound} (see {@code ProvenanceAttributes}); cleartext sessions get a CLEARTEXT
+ * record, never nothing. On TLS sessions it also sets James 3.9's {@code org.apache.james.ssl.protocol} and
+ * {@code org.apache.james.ssl.cipher} (strings), so mailets written for 3.9 work on 3.8.1.
+ *
+ * <p>Usually installed with {@link TlsProvenanceCoreHandlers}, which also makes {@code Received:} TLS-aware.
+ * Alone (the stock Received header then stays TLS-blind), in {@code smtpserver.xml}:
+ * <pre>{@code
+ * <handlerchain>
+ *     <handler class="org.apache.james.smtpserver.CoreCmdHandlerLoader"/>
+ *     <handler class="dev.tlsprovenance.inbound.RecordTlsProvenanceHook"/>
+ * </handlerchain>
+ * }</pre>
+ * It takes no parameters. It always returns {@link HookResult#DECLINED}: anything else would end the hook
+ * chain and the mail would be acknowledged but never queued.
+ */
+public class RecordTlsProvenanceHook implements JamesMessageHook {
+
+    private final Clock clock;
+
+    public RecordTlsProvenanceHook() {
+        this(Clock.systemDefaultZone());
+    }
+
+    RecordTlsProvenanceHook(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        ProvenanceAttributes.recordInbound(mail, SmtpSessionProvenance.of(session, clock));
+        return HookResult.DECLINED;
+    }
+}

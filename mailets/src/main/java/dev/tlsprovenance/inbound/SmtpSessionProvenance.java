@@ -1,0 +1,102 @@
+package dev.tlsprovenance.inbound;
+
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Optional;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import org.apache.james.protocols.api.ProtocolSession.AttachmentKey;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.SMTPSession;
+
+import dev.tlsprovenance.provenance.CertificateSummary;
+import dev.tlsprovenance.provenance.CertificateVerification;
+import dev.tlsprovenance.provenance.CipherSuites;
+import dev.tlsprovenance.provenance.Direction;
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.Transport;
+
+/**
+ * Reads the TLS provenance of the current mail transaction from a James SMTP session.
+ *
+ * <p>How James 3.8.1 exposes the facts: {@code isTLSStarted()} is true once an SSL handler sits in the
+ * connection's pipeline; {@code isStartTLSSupported()} is true only on a listener configured with
+ * {@code startTLS="true"} (James refuses {@code socketTLS} and {@code startTLS} together), so an encrypted
+ * session on a listener without STARTTLS is implicit TLS. A client certificate can only be present when
+ * the listener has {@code <clientAuth>}, which James 3.8.1 always turns into "need": the engine has then
+ * already checked the certificate against the listener's truststore, or the handshake would have failed.
+ *
+ * <p>The record is computed once per transaction and kept on the session, so that the {@code Received:}
+ * header and the mail attribute describe the very same hop (same time, same values).
+ */
+public final class SmtpSessionProvenance {
+
+    /** Trust recorded for a client certificate accepted by the listener's TLS engine. */
+    public static final String LISTENER_TRUST = "listener-truststore";
+
+    private static final AttachmentKey<TlsProvenance> CURRENT_TRANSACTION =
+        AttachmentKey.of("dev.tlsprovenance.inbound.provenance", TlsProvenance.class);
+    private static final AttachmentKey<String> HELO_MODE = SMTPSession.CURRENT_HELO_MODE;
+
+    private SmtpSessionProvenance() {
+    }
+
+    /** The provenance of the current transaction, computed on first use and then reused. */
+    public static TlsProvenance of(SMTPSession session, Clock clock) {
+        Optional<TlsProvenance> known = session.getAttachment(CURRENT_TRANSACTION, State.Transaction);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        TlsProvenance provenance = read(session, clock);
+        session.setAttachment(CURRENT_TRANSACTION, provenance, State.Transaction);
+        return provenance;
+    }
+
+    public static Optional<String> heloMode(SMTPSession session) {
+        return session.getAttachment(HELO_MODE, State.Connection);
+    }
+
+    static TlsProvenance read(SMTPSession session, Clock clock) {
+        TlsProvenance.Builder builder = TlsProvenance.builder(Direction.INBOUND)
+            .remoteAddress(session.getRemoteAddress().getAddress().getHostAddress())
+            .remoteHost(session.getRemoteAddress().getHostName())
+            .localHost(session.getConfiguration().getHelloName())
+            .time(clock.instant())
+            .sessionId(session.getSessionID())
+            .authenticated(session.getUsername() != null);
+        session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).ifPresent(builder::heloName);
+
+        Optional<SSLSession> tls = session.isTLSStarted() ? session.getSSLSession() : Optional.empty();
+        if (tls.isEmpty()) {
+            return builder.transport(Transport.CLEARTEXT)
+                .peerVerification(CertificateVerification.notPresented())
+                .build();
+        }
+        SSLSession ssl = tls.get();
+        builder.transport(session.isStartTLSSupported() ? Transport.STARTTLS : Transport.IMPLICIT_TLS)
+            .protocol(ssl.getProtocol())
+            .cipherSuite(ssl.getCipherSuite())
+            .cipherBits(CipherSuites.strengthBits(ssl.getCipherSuite()));
+        Optional<X509Certificate> clientCertificate = clientCertificate(ssl);
+        clientCertificate.ifPresentOrElse(
+            certificate -> builder.peerCertificate(CertificateSummary.of(certificate))
+                .peerVerification(CertificateVerification.verified(LISTENER_TRUST)),
+            () -> builder.peerVerification(CertificateVerification.notPresented()));
+        return builder.build();
+    }
+
+    private static Optional<X509Certificate> clientCertificate(SSLSession ssl) {
+        try {
+            Certificate[] chain = ssl.getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate) {
+                return Optional.of((X509Certificate) chain[0]);
+            }
+            return Optional.empty();
+        } catch (SSLPeerUnverifiedException noCertificate) {
+            return Optional.empty();
+        }
+    }
+}

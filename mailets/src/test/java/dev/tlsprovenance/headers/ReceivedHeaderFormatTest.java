@@ -1,0 +1,89 @@
+package dev.tlsprovenance.headers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tlsprovenance.provenance.CertificateSummary;
+import dev.tlsprovenance.provenance.CertificateVerification;
+import dev.tlsprovenance.provenance.ProvenanceSamples;
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.Transport;
+
+class ReceivedHeaderFormatTest {
+
+    private static final ReceivedHeaderFormat FORMAT = new ReceivedHeaderFormat("JAMES SMTP Server", ZoneOffset.UTC);
+    private static final Optional<String> EHLO = Optional.of("EHLO");
+    private static final Optional<String> BOB = Optional.of("bob@example.test");
+
+    @Test
+    void cleartextHopIsExactlyWhatJames381Writes() {
+        TlsProvenance hop = ProvenanceSamples.cleartextInbound().toBuilder().remoteHost("localhost").build();
+
+        assertThat(FORMAT.value(hop, EHLO, BOB)).isEqualTo(
+            "from localhost (EHLO client.test) ([127.0.0.1])\r\n"
+                + "          by mx.james.test (JAMES SMTP Server) with ESMTP ID SMTP-7f3a\r\n"
+                + "          for <bob@example.test>;\r\n"
+                + "          Sun, 29 Nov 2026 10:15:30 +0000 (Z)");
+    }
+
+    @Test
+    void starttlsHopWithVerifiedClientCertificateNamesProtocolCipherAndCertificate() {
+        TlsProvenance hop = ProvenanceSamples.starttlsInboundWithClientCertificate().toBuilder().remoteHost("localhost").build();
+
+        assertThat(FORMAT.lines(hop, EHLO, BOB)).containsExactly(
+            "from localhost (EHLO relay.partner.test) ([127.0.0.1])",
+            "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))",
+            "(client certificate subject \"CN=relay.partner.test,O=Partner\\\\, Inc.\" issuer \"CN=Test Intermediate CA\" verified yes)",
+            "by mx.james.test (JAMES SMTP Server) with ESMTPSA ID SMTP-8b01",
+            "for <bob@example.test>",
+            "tls TLS_AES_256_GCM_SHA384;",
+            "Sun, 29 Nov 2026 10:15:30 +0000 (Z)");
+    }
+
+    @Test
+    void implicitTlsWithoutClientCertificateSaysNonePresentedAndPutsTheDateAfterTheTlsClause() {
+        TlsProvenance hop = ProvenanceSamples.cleartextInbound().toBuilder()
+            .transport(Transport.IMPLICIT_TLS).protocol("TLSv1.2").cipherSuite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256").cipherBits(128)
+            .build();
+
+        assertThat(FORMAT.lines(hop, EHLO, Optional.empty())).containsExactly(
+            "from 127.0.0.1 (EHLO client.test) ([127.0.0.1])",
+            "(using TLSv1.2 with cipher TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (128/128 bits))",
+            "(no client certificate presented)",
+            "by mx.james.test (JAMES SMTP Server) with ESMTPS ID SMTP-7f3a",
+            "tls TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;",
+            "Sun, 29 Nov 2026 10:15:30 +0000 (Z)");
+    }
+
+    @Test
+    void withKeywordFollowsRfc3848() {
+        TlsProvenance cleartext = ProvenanceSamples.cleartextInbound();
+        TlsProvenance tls = cleartext.toBuilder().transport(Transport.STARTTLS).protocol("TLSv1.3").cipherSuite("TLS_AES_128_GCM_SHA256").build();
+
+        assertThat(ReceivedHeaderFormat.withKeyword(cleartext, EHLO)).isEqualTo("ESMTP");
+        assertThat(ReceivedHeaderFormat.withKeyword(cleartext.toBuilder().authenticated(true).build(), EHLO)).isEqualTo("ESMTPA");
+        assertThat(ReceivedHeaderFormat.withKeyword(tls, EHLO)).isEqualTo("ESMTPS");
+        assertThat(ReceivedHeaderFormat.withKeyword(tls.toBuilder().authenticated(true).build(), EHLO)).isEqualTo("ESMTPSA");
+        assertThat(ReceivedHeaderFormat.withKeyword(cleartext, Optional.of("HELO"))).isEqualTo("SMTP");
+        assertThat(ReceivedHeaderFormat.withKeyword(tls, Optional.empty())).isEqualTo("SMTP");
+    }
+
+    @Test
+    void unverifiedCertificateSaysSoAndHostileTextCannotEscapeTheComment() {
+        CertificateSummary hostile = new CertificateSummary("CN=evil) by attacker (x", "CN=\"quoted\"\r\nissuer",
+            java.util.List.of(), "01", "cd".repeat(32), ProvenanceSamples.TIME, ProvenanceSamples.TIME);
+        TlsProvenance hop = ProvenanceSamples.cleartextInbound().toBuilder()
+            .transport(Transport.STARTTLS).protocol("TLSv1.3").cipherSuite("TLS_AES_128_GCM_SHA256")
+            .heloName("bad)helo")
+            .peerCertificate(hostile).peerVerification(CertificateVerification.notChecked())
+            .build();
+
+        assertThat(FORMAT.lines(hop, EHLO, BOB))
+            .contains("from 127.0.0.1 (EHLO bad\\)helo) ([127.0.0.1])")
+            .contains("(client certificate subject \"CN=evil\\) by attacker \\(x\" issuer \"CN=\\\"quoted\\\" issuer\" verified no)");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tlsprovenance.headers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tlsprovenance.provenance.CertificateVerification;
+import dev.tlsprovenance.provenance.ProvenanceSamples;
+import dev.tlsprovenance.provenance.TlsProvenance;
+
+class TrustedRelaysTest {
+
+    private static final TlsProvenance VERIFIED_RELAY = ProvenanceSamples.starttlsInboundWithClientCertificate();
+
+    @Test
+    void trustsAListedFingerprintInAnySpelling() {
+        String colons = "AB:".repeat(31) + "AB";
+
+        assertThat(TrustedRelays.parse("ab".repeat(32)).trusts(VERIFIED_RELAY)).isTrue();
+        assertThat(TrustedRelays.parse("sha256:" + colons).trusts(VERIFIED_RELAY)).isTrue();
+        assertThat(TrustedRelays.parse("cd".repeat(32)).trusts(VERIFIED_RELAY)).isFalse();
+    }
+
+    @Test
+    void trustsAListedNameFromSubjectAltNameOrCommonName() {
+        assertThat(TrustedRelays.parse("other.test, RELAY.partner.test.").trusts(VERIFIED_RELAY)).isTrue();
+        assertThat(TrustedRelays.parse("partner.test").trusts(VERIFIED_RELAY)).isFalse();
+
+        TlsProvenance withoutSans = VERIFIED_RELAY.toBuilder()
+            .peerCertificate(new dev.tlsprovenance.provenance.CertificateSummary("CN=cn-only.partner.test,O=P", "CN=CA",
+                java.util.List.of(), "01", "ef".repeat(32), ProvenanceSamples.TIME, ProvenanceSamples.TIME))
+            .build();
+        assertThat(TrustedRelays.parse("cn-only.partner.test").trusts(withoutSans)).isTrue();
+    }
+
+    @Test
+    void neverTrustsCleartextOrACertificateThatWasNotVerified() {
+        TrustedRelays relays = TrustedRelays.parse("relay.partner.test");
+
+        assertThat(relays.trusts(ProvenanceSamples.cleartextInbound())).isFalse();
+        assertThat(relays.trusts(VERIFIED_RELAY.toBuilder().peerVerification(CertificateVerification.notChecked()).build())).isFalse();
+        assertThat(relays.trusts(VERIFIED_RELAY.toBuilder().peerVerification(CertificateVerification.failed("pin", "mismatch")).build())).isFalse();
+        assertThat(TrustedRelays.none().trusts(VERIFIED_RELAY)).isFalse();
+    }
+
+    @Test
+    void rejectsAnEntryThatIsNeitherFingerprintNorHostName() {
+        assertThatThrownBy(() -> TrustedRelays.parse("relay.partner.test, CN=relay O=x"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("'CN=relay O=x'");
+    }
+}
