@@ -34,7 +34,7 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  *     <headerName>X-TLS-Provenance</headerName>
  *     <untrustedHeaders>rename</untrustedHeaders>
  *     <renameTo>X-TLS-Provenance-Untrusted</renameTo>
- *     <trustedRelays>relay.partner.test, 3f1a...64 hex digits...9c</trustedRelays>
+ *     <trustedRelays>relay.partner.test, 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08</trustedRelays>
  * </mailet>
  * }</pre>
  * Parameters: {@code headerName} (default {@code X-TLS-Provenance}); {@code untrustedHeaders} {@code remove}
@@ -80,16 +80,20 @@ public class AddTlsProvenanceHeaders extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         Optional<TlsProvenance> hop = inboundRecord(mail);
         MimeMessage message = mail.getMessage();
-        String[] arrived = Optional.ofNullable(message.getHeader(headerName)).orElse(new String[0]);
-        boolean keepArrived = hop.map(trustedRelays::trusts).orElse(false);
-        if (arrived.length == 0 && hop.isEmpty()) {
+        String[] present = Optional.ofNullable(message.getHeader(headerName)).orElse(new String[0]);
+        if (present.length == 0 && hop.isEmpty()) {
             return;
         }
+        Optional<String> ours = hop.map(ProvenanceHeaderCodec::format);
+        boolean keepArrived = hop.map(trustedRelays::trusts).orElse(false);
         message.removeHeader(headerName);
-        if (hop.isPresent()) {
-            message.addHeader(headerName, ProvenanceHeaderFolding.fold(headerName, ProvenanceHeaderCodec.format(hop.get())));
+        if (ours.isPresent()) {
+            message.addHeader(headerName, ProvenanceHeaderFolding.fold(headerName, ours.get()));
         }
-        for (String value : arrived) {
+        for (String value : present) {
+            if (ours.isPresent() && unfolded(value).equals(ours.get())) {
+                continue; // our own stamp from an earlier pass through this mailet, already re-added above
+            }
             if (keepArrived) {
                 message.addHeader(headerName, value);
             } else if (untrustedHeaders == UntrustedHeaders.RENAME) {
@@ -110,6 +114,10 @@ public class AddTlsProvenanceHeaders extends GenericMailet {
         } catch (MalformedProvenanceException e) {
             throw new MessagingException("Unreadable " + ProvenanceAttributes.INBOUND.asString() + " attribute on " + mail.getName(), e);
         }
+    }
+
+    private static String unfolded(String value) {
+        return value.replace("\r\n", "").replace("\n", "");
     }
 
     private String fieldName(String parameter, String value) throws MessagingException {

@@ -2,8 +2,8 @@ package dev.tlsprovenance.headers;
 
 /**
  * Folds a provenance header value ({@code name=value; name=value}) to lines of at most 78 characters where it
- * can, breaking only at the space after a {@code ;} that separates pairs, never inside a quoted value, so that
- * {@code ProvenanceHeaderCodec.parse} reads the folded text back unchanged. A single pair longer than a line
+ * can, by a CRLF before the space that follows a {@code ;} between pairs, never inside a quoted value, so that
+ * RFC 5322 unfolding (removing the CRLFs) gives back the exact value. A single pair longer than a line
  * is left whole (RFC 5322 allows 998).
  */
 public final class ProvenanceHeaderFolding {
@@ -13,7 +13,7 @@ public final class ProvenanceHeaderFolding {
     private ProvenanceHeaderFolding() {
     }
 
-    /** Folds between pairs only, never inside a quoted value; the codec skips the folding whitespace. */
+    /** Folds between pairs only, never inside a quoted value. */
     public static String fold(String headerName, String value) {
         StringBuilder out = new StringBuilder(value.length() + 32);
         int lineStart = -(headerName.length() + 2);
@@ -33,7 +33,7 @@ public final class ProvenanceHeaderFolding {
             }
             out.append(c);
             if (out.length() - lineStart > FOLD_AT && lastBreak > lineStart) {
-                out.replace(lastBreak, lastBreak + 1, "\r\n\t");
+                out.insert(lastBreak, "\r\n");
                 lineStart = lastBreak + 2;
                 lastBreak = -1;
             }

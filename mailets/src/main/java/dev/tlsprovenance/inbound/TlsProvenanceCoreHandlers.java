@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.smtpserver.SendMailHandler;
 
 /**
  * James's core SMTP handlers, with TLS provenance: the stock {@code Received:} filter is swapped for
@@ -20,7 +21,9 @@ import org.apache.james.smtpserver.CoreCmdHandlerLoader;
  * </smtpserver>
  * }</pre>
  * Do not list {@code org.apache.james.smtpserver.CoreCmdHandlerLoader} as a handler too: the core package is
- * loaded once, from this attribute. The list is derived from James's own {@link CoreCmdHandlerLoader} at run
+ * loaded once, from this attribute. The recording hook runs right before James's {@code SendMailHandler}
+ * (which queues the mail and ends the message hooks); James runs hooks listed as {@code <handler>} before the
+ * core package, so such hooks do not see the record yet, while every mailet does. The list is derived from James's own {@link CoreCmdHandlerLoader} at run
  * time, so it follows the James version the jar is dropped into.
  */
 public class TlsProvenanceCoreHandlers implements HandlersPackage {
@@ -35,11 +38,17 @@ public class TlsProvenanceCoreHandlers implements HandlersPackage {
     private static List<String> coreHandlersWithProvenance() {
         List<String> handlers = new ArrayList<>();
         for (String handler : new CoreCmdHandlerLoader().getHandlers()) {
+            if (handler.equals(SendMailHandler.class.getName())) {
+                // SendMailHandler queues the mail and answers OK, which ends the message hooks: record before it.
+                handlers.add(RecordTlsProvenanceHook.class.getName());
+            }
             handlers.add(handler.equals(ReceivedDataLineFilter.class.getName())
                 ? TlsReceivedDataLineFilter.class.getName()
                 : handler);
         }
-        handlers.add(RecordTlsProvenanceHook.class.getName());
+        if (!handlers.contains(RecordTlsProvenanceHook.class.getName())) {
+            handlers.add(RecordTlsProvenanceHook.class.getName());
+        }
         return List.copyOf(handlers);
     }
 }

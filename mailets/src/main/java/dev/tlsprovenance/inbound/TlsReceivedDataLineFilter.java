@@ -29,8 +29,9 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * <p>Why a filter and not a mailet that rewrites the top {@code Received:} line later: the filter streams the
  * header in while the message arrives (no second copy of the message), it holds the live SMTP session (so the
  * TLS facts are first-hand), and it cannot pick the wrong line when a client sent forged Received headers.
- * The trade-off: the admin sets one attribute on {@code <handlerchain>}, and a future James whose core
- * package changes is followed automatically because the list is derived from James's own loader.
+ * The trade-off: the admin sets one attribute on {@code <handlerchain>} (an admin who already has a custom core
+ * package must combine the two by hand); in exchange a future James whose core package changes is followed
+ * automatically, because the list is derived from James's own loader.
  */
 public class TlsReceivedDataLineFilter extends ReceivedDataLineFilter {
 

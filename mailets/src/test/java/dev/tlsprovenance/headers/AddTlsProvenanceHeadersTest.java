@@ -58,6 +58,18 @@ class AddTlsProvenanceHeadersTest {
     }
 
     @Test
+    void passingTheMailetTwiceKeepsOneStampOfOursAndRenamesNothingOfOurs() throws Exception {
+        FakeMail mail = mailCarrying(FORGED, ProvenanceSamples.starttlsInboundWithClientCertificate());
+        AddTlsProvenanceHeaders mailet = mailet(FakeMailetConfig.builder().setProperty("untrustedHeaders", "rename").build());
+
+        mailet.service(mail);
+        mailet.service(mail);
+
+        assertThat(mail.getMessage().getHeader("X-TLS-Provenance")).hasSize(1);
+        assertThat(mail.getMessage().getHeader("X-TLS-Provenance-Untrusted")).containsExactly(FORGED);
+    }
+
+    @Test
     void aMailWithoutRecordGetsNoHeaderOfOursAndLosesForgedOnes() throws Exception {
         FakeMail mail = FakeMail.builder().name("internal")
             .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().addHeader("X-TLS-Provenance", FORGED).setText("hi"))

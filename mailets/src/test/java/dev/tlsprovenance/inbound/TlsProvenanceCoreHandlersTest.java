@@ -1,0 +1,35 @@
+package dev.tlsprovenance.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
+import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.smtpserver.SendMailHandler;
+import org.junit.jupiter.api.Test;
+
+class TlsProvenanceCoreHandlersTest {
+
+    private final List<String> handlers = new TlsProvenanceCoreHandlers().getHandlers();
+
+    @Test
+    void swapsTheStockReceivedFilterForOursSoEachHopGetsOneReceivedLine() {
+        assertThat(handlers).doesNotContain(ReceivedDataLineFilter.class.getName())
+            .containsOnlyOnce(TlsReceivedDataLineFilter.class.getName());
+    }
+
+    @Test
+    void recordsBeforeSendMailHandlerEndsTheMessageHooks() {
+        assertThat(handlers.indexOf(RecordTlsProvenanceHook.class.getName()))
+            .isEqualTo(handlers.indexOf(SendMailHandler.class.getName()) - 1);
+    }
+
+    @Test
+    void keepsEveryOtherCoreHandlerOfTheRunningJames() {
+        List<String> core = new CoreCmdHandlerLoader().getHandlers();
+
+        assertThat(handlers).hasSize(core.size() + 1)
+            .containsAll(core.stream().filter(handler -> !handler.equals(ReceivedDataLineFilter.class.getName())).collect(java.util.stream.Collectors.toList()));
+    }
+}
