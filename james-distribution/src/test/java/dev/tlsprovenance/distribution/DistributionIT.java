@@ -6,10 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
+import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.Transport;
+
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,10 +55,10 @@ class DistributionIT {
     void bothMessagesAreDeliveredToTheMailboxAndReadOverImaps() {
         assertThat(message("over-starttls")).contains("Subject: over-starttls");
         assertThat(message("in-cleartext")).contains("Subject: in-cleartext");
-        // James 3.8.1's own line (by = the configured hello name); it says nothing about TLS until the inbound hooks are wired.
+        // by = the configured hello name (james.hostname)
         assertThat(message("over-starttls"))
             .contains("Received: from localhost (EHLO client.example.test) ([127.0.0.1])")
-            .contains("by localhost (JAMES SMTP Server ) with ESMTP");
+            .containsPattern("by localhost \\(JAMES SMTP Server ?\\) with ESMTPS? ID");
     }
 
     @Test
@@ -68,15 +73,26 @@ class DistributionIT {
         assertThat(server.home().resolve("lib")).isDirectoryNotContaining("glob:**/tls-provenance-mailets-*.jar");
     }
 
-    /** Pending until the inbound hooks and header mailet (branch inbound) are wired into conf/. */
+    /** The extension, loaded by James from extensions-jars/, stamps each hop with what TLS it used. */
     @Test
     void receivedLineAndProvenanceHeaderTellTlsFromCleartext() throws Exception {
-        Assumptions.assumeTrue(extensionProvides("dev/tlsprovenance/headers/AddTlsProvenanceHeaders.class"),
-            "pending: the inbound provenance hooks/mailet are not in the extension jar yet");
-        assertThat(message("over-starttls")).containsPattern("Received: .*with ESMTPS");
-        assertThat(message("over-starttls")).containsPattern("X-TLS-Provenance: .*transport=starttls");
-        assertThat(message("in-cleartext")).containsPattern("Received: .*with ESMTP[ ;]");
-        assertThat(message("in-cleartext")).containsPattern("X-TLS-Provenance: .*transport=cleartext");
+        assertThat(extensionProvides("dev/tlsprovenance/headers/AddTlsProvenanceHeaders.class")).isTrue();
+        assertThat(message("over-starttls"))
+            .containsPattern("Received: from localhost \\(EHLO client\\.example\\.test\\) \\(\\[127\\.0\\.0\\.1\\]\\)\\s+"
+                + "\\(using TLSv1\\.[23] with cipher TLS_\\w+ \\(\\d+/\\d+ bits\\)\\)\\s+"
+                + "\\(no client certificate presented\\)\\s+"
+                + "by localhost \\(JAMES SMTP Server ?\\) with ESMTPS ID \\w+\\s+"
+                + "for <alice@example\\.test>\\s+"
+                + "tls TLS_\\w+;")
+            .containsPattern("X-TLS-Provenance: v=1; dir=inbound; transport=starttls; protocol=TLSv1\\.[23];\\s+cipher=TLS_\\w+;");
+        assertThat(provenance("over-starttls").transport()).isEqualTo(Transport.STARTTLS);
+        assertThat(provenance("over-starttls").heloName()).contains("client.example.test");
+        assertThat(provenance("in-cleartext").transport()).isEqualTo(Transport.CLEARTEXT);
+        assertThat(message("in-cleartext"))
+            .containsPattern("Received: from localhost \\(EHLO client\\.example\\.test\\) \\(\\[127\\.0\\.0\\.1\\]\\)\\s+"
+                + "by localhost \\(JAMES SMTP Server ?\\) with ESMTP ID \\w+")
+            .doesNotContain("using TLS")
+            .containsPattern("X-TLS-Provenance: v=1; dir=inbound; transport=cleartext;");
     }
 
     private static boolean extensionProvides(String classFile) throws Exception {
@@ -90,6 +106,13 @@ class DistributionIT {
             }
         }
         return false;
+    }
+
+    /** Our header, unfolded (RFC 5322: CRLF + whitespace is a fold) and decoded. */
+    private static TlsProvenance provenance(String subject) throws Exception {
+        Matcher header = Pattern.compile("^X-TLS-Provenance: (.*(?:\\r\\n[ \\t].*)*)", Pattern.MULTILINE).matcher(message(subject));
+        assertThat(header.find()).as("X-TLS-Provenance header of " + subject).isTrue();
+        return ProvenanceHeaderCodec.parse(header.group(1).replaceAll("\\r\\n(?=[ \\t])", ""));
     }
 
     private static String message(String subject) {
