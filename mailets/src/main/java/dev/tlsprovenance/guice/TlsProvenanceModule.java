@@ -1,0 +1,80 @@
+package dev.tlsprovenance.guice;
+
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.apache.james.filesystem.api.FileSystem;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+
+import dev.tlsprovenance.policy.PolicyFileException;
+import dev.tlsprovenance.policy.PolicyPathResolver;
+import dev.tlsprovenance.policy.ReloadingTlsPolicySource;
+import dev.tlsprovenance.policy.TlsPolicySource;
+
+/**
+ * The Guice module of James TLS Provenance. Register it in {@code conf/extensions.properties}:
+ * <pre>
+ * guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule
+ * </pre>
+ * James installs it in the child injector that builds SMTP hooks, mailets and matchers, so the one
+ * {@link TlsPolicySource} bound here is shared by all of them.
+ * <p>
+ * The policy table is read from {@code file://conf/tls-policy.conf}; set the system property
+ * {@value #POLICY_FILE_PROPERTY} (e.g. in {@code conf/jvm.properties}) to use another James file URL or
+ * path, and {@value #CHECK_INTERVAL_PROPERTY} (milliseconds, default 5000) for how often the file is
+ * checked for changes. A missing file means no namespace rules (inbound none, outbound may) until the
+ * file is created, and a warning in the log; an invalid file stops James at start-up with the file, line
+ * and problem in the message. Paths inside the file are resolved against the file's directory, or
+ * through James when written as {@code file://...} or {@code classpath:...}.
+ */
+public class TlsProvenanceModule extends AbstractModule {
+    public static final String POLICY_FILE_PROPERTY = "tls.provenance.policy.file";
+    public static final String CHECK_INTERVAL_PROPERTY = "tls.provenance.policy.checkIntervalMillis";
+    public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.conf";
+
+    @Provides
+    @Singleton
+    TlsPolicySource tlsPolicySource(FileSystem fileSystem) throws PolicyFileException {
+        Path file = resolve(fileSystem, System.getProperty(POLICY_FILE_PROPERTY, DEFAULT_POLICY_FILE));
+        Duration checkInterval = checkInterval(System.getProperty(CHECK_INTERVAL_PROPERTY));
+        PolicyPathResolver besideTheFile = PolicyPathResolver.relativeTo(file.toAbsolutePath().getParent());
+        PolicyPathResolver paths = written -> isJamesUrl(written) ? resolve(fileSystem, written) : besideTheFile.resolve(written);
+        return ReloadingTlsPolicySource.loadIfPresent(file, checkInterval, paths);
+    }
+
+    private static Duration checkInterval(String millis) {
+        if (millis == null) {
+            return ReloadingTlsPolicySource.DEFAULT_CHECK_INTERVAL;
+        }
+        try {
+            long value = Long.parseLong(millis.trim());
+            if (value >= 0) {
+                return Duration.ofMillis(value);
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the property name
+        }
+        throw new IllegalArgumentException("System property " + CHECK_INTERVAL_PROPERTY
+                + " must be a number of milliseconds >= 0, not '" + millis + "'");
+    }
+
+    private static boolean isJamesUrl(String written) {
+        return written.startsWith(FileSystem.FILE_PROTOCOL) || written.startsWith(FileSystem.CLASSPATH_PROTOCOL);
+    }
+
+    private static Path resolve(FileSystem fileSystem, String location) {
+        if (!isJamesUrl(location)) {
+            return Path.of(location);
+        }
+        try {
+            return fileSystem.getFile(location).toPath();
+        } catch (FileNotFoundException e) {
+            throw new UncheckedIOException("Cannot resolve " + location + " through the James file system", e);
+        }
+    }
+}
