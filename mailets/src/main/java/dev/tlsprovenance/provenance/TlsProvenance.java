@@ -123,7 +123,6 @@ public final class TlsProvenance {
     public Builder toBuilder() {
         Builder builder = new Builder(direction)
             .transport(transport)
-            .cipherBits(cipherBits)
             .peerVerification(peerVerification)
             .localHost(localHost)
             .remoteAddress(remoteAddress)
@@ -134,6 +133,10 @@ public final class TlsProvenance {
             .time(time);
         protocol.ifPresent(builder::protocol);
         cipherSuite.ifPresent(builder::cipherSuite);
+        // Derived bits stay derived, so a copy with another cipher gets that cipher's strength.
+        if (cipherBits != cipherSuite.map(CipherSuites::strengthBits).orElse(0)) {
+            builder.cipherBits(cipherBits);
+        }
         peerCertificate.ifPresent(builder::peerCertificate);
         remoteHost.ifPresent(builder::remoteHost);
         heloName.ifPresent(builder::heloName);

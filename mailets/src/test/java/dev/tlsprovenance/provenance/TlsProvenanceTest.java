@@ -84,4 +84,19 @@ class TlsProvenanceTest {
 
         assertThat(record.peerVerification().status()).isEqualTo(VerificationStatus.NOT_CHECKED);
     }
+
+    @Test
+    void aCopyWithAnotherCipherGetsThatCiphersStrength() {
+        TlsProvenance copy = ProvenanceSamples.cleartextInbound().toBuilder()
+            .transport(Transport.STARTTLS).protocol("TLSv1.2").cipherSuite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256").build();
+
+        assertThat(copy.cipherBits()).isEqualTo(128);
+    }
+
+    @Test
+    void explicitBitsSurviveACopy() {
+        TlsProvenance record = ProvenanceSamples.starttlsInboundWithClientCertificate().toBuilder().cipherBits(255).build();
+
+        assertThat(record.toBuilder().build().cipherBits()).isEqualTo(255);
+    }
 }

@@ -65,7 +65,7 @@ final class JamesConfFiles {
             + "<mailetcontainer>\n"
             + "  <context>\n    <postmaster>" + postmaster + "</postmaster>\n  </context>\n"
             + "  <spooler>\n    <threads>4</threads>\n    <errorRepository>" + JamesTestServer.ERROR + "</errorRepository>\n  </spooler>\n"
-            + "  <processors>\n"
+            + "  <processors enableJmx=\"false\">\n"
             + "    <processor state=\"root\" enableJmx=\"false\">\n"
             + "      <mailet match=\"All\" class=\"ToProcessor\">\n        <processor>transport</processor>\n      </mailet>\n"
             + "    </processor>\n"

@@ -58,7 +58,12 @@ import dev.tlsprovenance.testing.pki.TestTls;
  * Listeners, all on 127.0.0.1 with an ephemeral port and {@link TestPki#serverTls()} as identity:
  * {@code smtp} (STARTTLS offered), {@code smtps} (implicit TLS) and optionally {@code partner} (STARTTLS,
  * client certificate required and checked against the given trust). Every listener relays for 127.0.0.0/8
- * and accepts any recipient, so mail to {@value #LOCAL_DOMAIN} and to remote domains is accepted alike.
+ * and accepts any recipient (no ValidRcptHandler, so no user has to exist), so mail to {@value #LOCAL_DOMAIN}
+ * and to remote domains is accepted alike. Note James 3.8.1's order: handlers listed with {@link Builder#withHook}
+ * run <em>before</em> the core package's, so a {@code JamesMessageHook} added here runs before
+ * {@code SendMailHandler} queues the mail. Two servers may run in one JVM: JMX names are unique per instance
+ * and the generated mailet container has JMX off (a {@link Builder#withMailetContainer} replacement should
+ * say {@code <processors enableJmx="false">} too).
  * The transport processor removes {@code bcc}, runs the test's mailets, then stores every mail in
  * {@value #DELIVERED}; mailet errors land in {@value #ERROR}.
  *
@@ -457,8 +462,26 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             return this;
         }
 
+        /** A server with a snapshot of this builder's settings: later builder calls do not change it. */
         public JamesTestServer build() {
-            return new JamesTestServer(this);
+            return new JamesTestServer(copy());
+        }
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.handlers.addAll(handlers);
+            copy.transportMailets.append(transportMailets);
+            copy.mailetContainer = mailetContainer;
+            copy.confFiles.putAll(confFiles);
+            copy.confFileCopies.putAll(confFileCopies);
+            copy.extensionModules.addAll(extensionModules);
+            copy.overrides.addAll(overrides);
+            copy.domains.clear();
+            copy.domains.addAll(domains);
+            copy.partnerTrust = partnerTrust;
+            copy.helloName = helloName;
+            copy.coreHandlersPackage = coreHandlersPackage;
+            return copy;
         }
     }
 }

@@ -1,0 +1,79 @@
+package dev.tlsprovenance.benchmarks.inbound;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import dev.tlsprovenance.testing.james.JamesTestServer;
+import dev.tlsprovenance.testing.pki.TestPki;
+import dev.tlsprovenance.testing.pki.TestTls;
+import dev.tlsprovenance.testing.smtp.SmtpReply;
+import dev.tlsprovenance.testing.smtp.SmtpTestClient;
+import dev.tlsprovenance.testing.smtp.TestMessages;
+
+/**
+ * One sequential sending client over STARTTLS. A measurement ends when the last mail has gone through the
+ * whole mailet container (it is in the delivered repository), not when the client got its 250: the
+ * mailets run after the SMTP reply and must be inside the measured time.
+ */
+final class InboundLoad {
+    enum Mode {
+        NEW_CONNECTION("new connection per message"),
+        REUSED_CONNECTION("one reused connection");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    private static final String SENDER = "sender@client.test";
+    private static final String RECIPIENT = "bob@" + JamesTestServer.LOCAL_DOMAIN;
+    private final TestTls clientTls = TestPki.shared().trustingRoot();
+
+    /** Sends {@code messages} mails and returns messages per second, end to end. */
+    double messagesPerSecond(JamesTestServer james, Mode mode, int messages) throws IOException {
+        james.clearDelivered();
+        long start = System.nanoTime();
+        if (mode == Mode.NEW_CONNECTION) {
+            for (int i = 0; i < messages; i++) {
+                try (SmtpTestClient smtp = startTls(james)) {
+                    send(smtp, i);
+                    smtp.quit();
+                }
+            }
+        } else {
+            try (SmtpTestClient smtp = startTls(james)) {
+                for (int i = 0; i < messages; i++) {
+                    send(smtp, i);
+                }
+                smtp.quit();
+            }
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(2))
+            .until(() -> james.mailCount(JamesTestServer.DELIVERED) >= messages);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return messages / seconds;
+    }
+
+    private SmtpTestClient startTls(JamesTestServer james) throws IOException {
+        SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.smtpPort());
+        expect(smtp.ehlo("client.test"), 250);
+        expect(smtp.startTls(clientTls), 220);
+        expect(smtp.ehlo("client.test"), 250);
+        return smtp;
+    }
+
+    private static void send(SmtpTestClient smtp, int index) throws IOException {
+        expect(smtp.send(SENDER, List.of(RECIPIENT), TestMessages.simple(SENDER, RECIPIENT, "benchmark " + index)), 250);
+    }
+
+    private static void expect(SmtpReply reply, int code) {
+        if (reply.code() != code) {
+            throw new IllegalStateException("expected " + code + " but got: " + reply);
+        }
+    }
+}

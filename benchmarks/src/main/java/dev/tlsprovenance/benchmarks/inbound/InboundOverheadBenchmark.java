@@ -1,0 +1,116 @@
+package dev.tlsprovenance.benchmarks.inbound;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.tlsprovenance.testing.james.DeliveredMail;
+import dev.tlsprovenance.testing.james.JamesTestServer;
+import dev.tlsprovenance.testing.pki.TestPki;
+import dev.tlsprovenance.testing.smtp.SmtpTestClient;
+import dev.tlsprovenance.testing.smtp.TestMessages;
+
+/**
+ * Inbound overhead (issue 2 item 8): two in-process James 3.8.1 servers in one JVM, A = stock, B = with our
+ * inbound handlers and mailets, both storing every mail in a memory repository. Rounds alternate the order
+ * (A,B then B,A) so drift and warm-up favour neither; each round measures both servers in both modes
+ * (a new STARTTLS connection per message, and one reused STARTTLS connection). Prints per-round figures,
+ * the medians and B/A. The headline figure is the median of the per-round ratios: A and B of one round ran
+ * back to back, so load from other processes mostly cancels out of their ratio. Run with {@code benchmarks/run-inbound.sh}; see BENCHMARKS.md.
+ */
+public final class InboundOverheadBenchmark {
+    private InboundOverheadBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        int status = 1;
+        try {
+            run();
+            status = 0;
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+        } finally {
+            // James leaves non-daemon threads behind after stop(); they must not keep the JVM alive.
+            System.exit(status);
+        }
+    }
+
+    private static void run() throws Exception {
+        InboundSettings settings = new InboundSettings();
+        System.out.printf(Locale.ROOT, "Inbound overhead: %s%nB: %s%ncores=%d java=%s%n", settings, settings.describeB(),
+            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        try (JamesTestServer stock = JamesTestServer.builder().build().start();
+             JamesTestServer ours = withOurInbound(JamesTestServer.builder(), settings).build().start()) {
+            showWhatEachServerAdds(stock, "A");
+            showWhatEachServerAdds(ours, "B");
+            InboundLoad load = new InboundLoad();
+            for (JamesTestServer server : List.of(stock, ours)) {
+                load.messagesPerSecond(server, InboundLoad.Mode.REUSED_CONNECTION, settings.warmupMessages);
+                load.messagesPerSecond(server, InboundLoad.Mode.NEW_CONNECTION, Math.max(1, settings.warmupMessages / 4));
+            }
+            Map<InboundLoad.Mode, List<Double>> a = new EnumMap<>(InboundLoad.Mode.class);
+            Map<InboundLoad.Mode, List<Double>> b = new EnumMap<>(InboundLoad.Mode.class);
+            Map<InboundLoad.Mode, List<Double>> ratios = new EnumMap<>(InboundLoad.Mode.class);
+            for (int round = 1; round <= settings.rounds; round++) {
+                boolean stockFirst = round % 2 == 1;
+                for (InboundLoad.Mode mode : InboundLoad.Mode.values()) {
+                    int messages = mode == InboundLoad.Mode.NEW_CONNECTION ? settings.newConnectionMessages : settings.reusedMessages;
+                    double first = load.messagesPerSecond(stockFirst ? stock : ours, mode, messages);
+                    double second = load.messagesPerSecond(stockFirst ? ours : stock, mode, messages);
+                    double rateA = stockFirst ? first : second;
+                    double rateB = stockFirst ? second : first;
+                    a.computeIfAbsent(mode, m -> new ArrayList<>()).add(rateA);
+                    b.computeIfAbsent(mode, m -> new ArrayList<>()).add(rateB);
+                    ratios.computeIfAbsent(mode, m -> new ArrayList<>()).add(rateB / rateA);
+                    System.out.printf(Locale.ROOT, "round %d (%s first) %-27s A %8.1f msg/s   B %8.1f msg/s   B/A %.3f%n",
+                        round, stockFirst ? "A" : "B", mode.label, rateA, rateB, rateB / rateA);
+                }
+            }
+            System.out.println("---");
+            for (InboundLoad.Mode mode : InboundLoad.Mode.values()) {
+                double medianA = median(a.get(mode));
+                double medianB = median(b.get(mode));
+                double pairedRatio = median(ratios.get(mode));
+                System.out.printf(Locale.ROOT, "median %-27s A %8.1f msg/s   B %8.1f msg/s   B/A of medians %.3f,"
+                        + " median of per-round B/A %.3f (overhead %+.1f%%)%n",
+                    mode.label, medianA, medianB, medianB / medianA, pairedRatio, (1 - pairedRatio) * 100);
+            }
+        }
+    }
+
+    static JamesTestServer.Builder withOurInbound(JamesTestServer.Builder builder, InboundSettings settings) {
+        if (!settings.coreHandlersPackage.isEmpty()) {
+            builder.withCoreHandlersPackage(settings.coreHandlersPackage);
+        }
+        settings.hooks.forEach(builder::withHook);
+        settings.mailets.forEach(mailet -> builder.withMailets("<mailet match=\"All\" class=\"" + mailet + "\"/>"));
+        return builder;
+    }
+
+    /** One mail through each server before measuring, so a mis-configured B cannot pass for a fast one. */
+    private static void showWhatEachServerAdds(JamesTestServer james, String label) throws Exception {
+        james.clearDelivered();
+        try (SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.smtpPort())) {
+            smtp.ehlo("client.test");
+            smtp.startTls(TestPki.shared().trustingRoot());
+            smtp.ehlo("client.test");
+            smtp.send("sender@client.test", List.of("bob@james.test"),
+                TestMessages.simple("sender@client.test", "bob@james.test", "check"));
+            smtp.quit();
+        }
+        DeliveredMail mail = james.awaitDeliveredMails(1).get(0);
+        System.out.printf(Locale.ROOT, "%s: Received: %s%n", label, mail.firstHeader("Received").orElse("(none)"));
+        System.out.printf(Locale.ROOT, "%s: X-TLS-Provenance: %s%n", label, mail.firstHeader("X-TLS-Provenance").orElse("(none)"));
+        System.out.printf(Locale.ROOT, "%s: attributes: %s%n", label, mail.attributes().keySet());
+        james.clearDelivered();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tlsprovenance.benchmarks.inbound;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What one run measures, from system properties (defaults sized for a loaded 2-core machine). */
+final class InboundSettings {
+    static final String DEFAULT_CORE_HANDLERS = "dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers";
+    static final String DEFAULT_MAILETS = "dev.tlsprovenance.headers.AddTlsProvenanceHeaders";
+
+    final int rounds = Integer.getInteger("bench.rounds", 15);
+    final int newConnectionMessages = Integer.getInteger("bench.newConnection.messages", 80);
+    final int reusedMessages = Integer.getInteger("bench.reused.messages", 500);
+    final int warmupMessages = Integer.getInteger("bench.warmup.messages", 600);
+    /** B's core handler package; empty = James's stock CoreCmdHandlerLoader. */
+    final String coreHandlersPackage = System.getProperty("bench.b.coreHandlersPackage", DEFAULT_CORE_HANDLERS).trim();
+    /** Extra hook classes for B's handler chain, comma-separated. */
+    final List<String> hooks = classes(System.getProperty("bench.b.hooks", ""));
+    /** Mailet classes for B's transport processor (match="All"), comma-separated. */
+    final List<String> mailets = classes(System.getProperty("bench.b.mailets", DEFAULT_MAILETS));
+
+    private static List<String> classes(String list) {
+        return Arrays.stream(list.split(","))
+            .map(String::trim)
+            .filter(name -> !name.isEmpty())
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    String describeB() {
+        return "coreHandlersPackage=" + (coreHandlersPackage.isEmpty() ? "(stock)" : coreHandlersPackage)
+            + " hooks=" + hooks + " mailets=" + mailets;
+    }
+
+    @Override
+    public String toString() {
+        return "rounds=" + rounds + " newConnection.messages=" + newConnectionMessages
+            + " reused.messages=" + reusedMessages + " warmup.messages=" + warmupMessages;
+    }
+}

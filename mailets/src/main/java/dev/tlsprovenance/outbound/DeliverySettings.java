@@ -1,0 +1,143 @@
+package dev.tlsprovenance.outbound;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import javax.mail.MessagingException;
+
+/**
+ * The validated parameters of {@link TlsPolicyRemoteDelivery}. Every bad value fails {@code init()} with a message
+ * naming the parameter and the value, so that James refuses to start with a clear reason.
+ */
+final class DeliverySettings {
+    static final String DEFAULT_LEDGER = "file://var/tls-ledger/outbound.jsonl";
+
+    private String outgoingQueue;
+    private RetrySchedule retrySchedule;
+    private int maxRetries;
+    private Optional<String> bounceProcessor;
+    private String heloName;
+    private Duration connectionTimeout;
+    private Duration readTimeout;
+    private int deliveryThreads;
+    private int maxIdleConnectionsPerHop;
+    private Duration idleTimeout;
+    private Optional<String> ledger;
+    private long ledgerMaxBytes;
+
+    private DeliverySettings() {
+    }
+
+    static DeliverySettings read(Function<String, String> parameters, Supplier<String> defaultHeloName) throws MessagingException {
+        DeliverySettings settings = new DeliverySettings();
+        Params params = new Params(parameters);
+        settings.outgoingQueue = params.text("outgoingQueue", "outgoing-tls");
+        settings.retrySchedule = params.parse("delays", "5s, 1m, 5m, 30m, 2h", RetrySchedule::parse);
+        settings.maxRetries = params.integer("maxRetries", 5, 0);
+        settings.bounceProcessor = Optional.ofNullable(blankToNull(parameters.apply("bounceProcessor")));
+        settings.heloName = Optional.ofNullable(blankToNull(parameters.apply("heloName"))).orElseGet(defaultHeloName);
+        settings.connectionTimeout = params.parse("connectionTimeout", "30s", RetrySchedule::parseDuration);
+        settings.readTimeout = params.parse("readTimeout", "2m", RetrySchedule::parseDuration);
+        settings.deliveryThreads = params.integer("deliveryThreads", 4, 1);
+        settings.maxIdleConnectionsPerHop = params.integer("maxIdleConnectionsPerHop", 4, 0);
+        settings.idleTimeout = params.parse("idleTimeout", "30s", RetrySchedule::parseDuration);
+        String ledger = params.text("ledger", DEFAULT_LEDGER);
+        settings.ledger = ledger.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(ledger);
+        settings.ledgerMaxBytes = params.integer("ledgerMaxBytes", 10 * 1024 * 1024, 1024);
+        if (settings.connectionTimeout.isZero() || settings.readTimeout.isZero()) {
+            throw new MessagingException("connectionTimeout and readTimeout must be greater than zero");
+        }
+        return settings;
+    }
+
+    String outgoingQueue() {
+        return outgoingQueue;
+    }
+
+    RetrySchedule retrySchedule() {
+        return retrySchedule;
+    }
+
+    int maxRetries() {
+        return maxRetries;
+    }
+
+    Optional<String> bounceProcessor() {
+        return bounceProcessor;
+    }
+
+    String heloName() {
+        return heloName;
+    }
+
+    Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    Duration readTimeout() {
+        return readTimeout;
+    }
+
+    int deliveryThreads() {
+        return deliveryThreads;
+    }
+
+    int maxIdleConnectionsPerHop() {
+        return maxIdleConnectionsPerHop;
+    }
+
+    Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    Optional<String> ledger() {
+        return ledger;
+    }
+
+    long ledgerMaxBytes() {
+        return ledgerMaxBytes;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /** Reads one parameter and turns any parse failure into a message naming it. */
+    private static final class Params {
+        private final Function<String, String> source;
+
+        Params(Function<String, String> source) {
+            this.source = source;
+        }
+
+        String text(String name, String fallback) {
+            String value = blankToNull(source.apply(name));
+            return value == null ? fallback : value;
+        }
+
+        <T> T parse(String name, String fallback, Function<String, T> parser) throws MessagingException {
+            String value = text(name, fallback);
+            try {
+                return parser.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new MessagingException("Invalid value for parameter " + name + ": '" + value + "' (" + e.getMessage() + ")");
+            }
+        }
+
+        int integer(String name, int fallback, int minimum) throws MessagingException {
+            String value = text(name, String.valueOf(fallback));
+            try {
+                int number = Integer.parseInt(value);
+                if (number >= minimum) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new MessagingException("Invalid value for parameter " + name + ": '" + value
+                + "' (expected a whole number >= " + minimum + ")");
+        }
+    }
+}

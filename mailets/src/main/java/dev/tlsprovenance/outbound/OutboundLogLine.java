@@ -1,0 +1,55 @@
+package dev.tlsprovenance.outbound;
+
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.VerificationStatus;
+
+/**
+ * One grep-able line per delivery attempt, in the spirit of Postfix's TLS logging:
+ * {@code domain=partner.test next-hop=mx.partner.test:25 addr=192.0.2.1 tls=verify transport=starttls
+ * protocol=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verified=yes trust=jvm-default peer="CN=mx.partner.test"
+ * fallback=no requiretls=no attempt=1 outcome="250 2.0.0 Ok"}.
+ */
+public final class OutboundLogLine {
+    private OutboundLogLine() {
+    }
+
+    public static String format(TlsProvenance attempt) {
+        StringBuilder line = new StringBuilder(256);
+        line.append("domain=").append(attempt.recipientDomain().orElse("-"))
+            .append(" next-hop=").append(attempt.nextHop().orElse("-"))
+            .append(" addr=").append(attempt.remoteAddress().isEmpty() ? "-" : attempt.remoteAddress())
+            .append(" tls=").append(attempt.policyLevel().orElse("-"))
+            .append(" transport=").append(attempt.transport().token())
+            .append(" protocol=").append(attempt.protocol().orElse("-"))
+            .append(" cipher=").append(attempt.cipherSuite().orElse("-"))
+            .append(" bits=").append(attempt.cipherBits())
+            .append(" verified=").append(verified(attempt.peerVerification().status()))
+            .append(" trust=").append(attempt.peerVerification().trust().isEmpty() ? "-" : attempt.peerVerification().trust());
+        if (!attempt.peerVerification().reason().isEmpty()) {
+            line.append(" reason=").append(quoted(attempt.peerVerification().reason()));
+        }
+        line.append(" peer=").append(attempt.peerCertificate().map(c -> quoted(c.subject())).orElse("-"))
+            .append(" fallback=").append(attempt.fellBackToCleartext() ? "yes" : "no")
+            .append(" requiretls=").append(attempt.requireTls() ? "yes" : "no")
+            .append(" attempt=").append(attempt.attempt())
+            .append(" outcome=").append(quoted(attempt.outcome().orElse("")));
+        return line.toString();
+    }
+
+    private static String verified(VerificationStatus status) {
+        switch (status) {
+            case VERIFIED:
+                return "yes";
+            case FAILED:
+                return "no";
+            case NOT_PRESENTED:
+                return "no-certificate";
+            default:
+                return "not-checked";
+        }
+    }
+
+    private static String quoted(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+}

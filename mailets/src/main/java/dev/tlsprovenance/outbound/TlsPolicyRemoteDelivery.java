@@ -1,0 +1,396 @@
+package dev.tlsprovenance.outbound;
+
+import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.policy.NamespacePolicy;
+import dev.tlsprovenance.policy.Smarthost;
+import dev.tlsprovenance.policy.TlsPolicySource;
+import dev.tlsprovenance.provenance.MalformedProvenanceException;
+import dev.tlsprovenance.provenance.TlsProvenance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Delivers remote mail under the per-namespace TLS policy ({@code conf/tls-policy.conf}): a drop-in for James's
+ * {@code RemoteDelivery}. Recipients are split by domain; each domain's row gives the level
+ * ({@code none, may, encrypt, verify, secure, fingerprint}), trust, pins, client certificate and route
+ * (the row's smarthosts, else the domain's MX hosts). Mail waits in its own James MailQueue and is retried on the
+ * {@code delays} schedule; TLS failures are temporary until {@code maxRetries} is spent, then the remaining
+ * recipients get an RFC 3464 DSN (5.7.10, 5.7.5, 5.7.30 or the peer's own code) naming the reason. Delivered
+ * recipients are never sent again. Every attempt is recorded on the mail (attribute
+ * {@code dev.tlsprovenance.outbound}), logged on one line (logger {@code dev.tlsprovenance.outbound.attempts}) and
+ * appended to the JSON-lines ledger. Mails for the same next hop share pooled TLS connections.
+ * <pre>{@code
+ * <processor state="transport" enableJmx="true">
+ *   ...
+ *   <mailet match="HostIsNotLocal" class="dev.tlsprovenance.outbound.TlsPolicyRemoteDelivery">
+ *     <outgoingQueue>outgoing-tls</outgoingQueue>
+ *     <delays>5s, 1m, 5m, 30m</delays>
+ *     <maxRetries>5</maxRetries>
+ *     <heloName>mail.example.com</heloName>
+ *     <connectionTimeout>30s</connectionTimeout>
+ *     <readTimeout>2m</readTimeout>
+ *     <deliveryThreads>4</deliveryThreads>
+ *     <maxIdleConnectionsPerHop>4</maxIdleConnectionsPerHop>
+ *     <idleTimeout>30s</idleTimeout>
+ *     <ledger>file://var/tls-ledger/outbound.jsonl</ledger>
+ *     <ledgerMaxBytes>10485760</ledgerMaxBytes>
+ *     <!-- optional: hand failures to a processor (e.g. with DSNBounce) instead of our own DSN -->
+ *     <!-- <bounceProcessor>bounces</bounceProcessor> -->
+ *   </mailet>
+ * </processor>
+ * }</pre>
+ * Needs the Guice module {@code dev.tlsprovenance.guice.TlsProvenanceModule} (extensions.properties).
+ */
+public class TlsPolicyRemoteDelivery extends GenericMailet {
+    /** Attempts made so far (int), kept on the queued mail. */
+    public static final AttributeName RETRIES = AttributeName.of("dev.tlsprovenance.outbound.retries");
+    /** First time the mail reached this mailet (epoch millis, long), for the DSN's Arrival-Date. */
+    public static final AttributeName ARRIVAL = AttributeName.of("dev.tlsprovenance.outbound.arrival");
+    /** Last temporary failure, for operators inspecting the queue. */
+    public static final AttributeName LAST_ERROR = AttributeName.of("dev.tlsprovenance.outbound.last-error");
+    /** RFC 8689, named as James 3.9 names it. */
+    public static final AttributeName REQUIRETLS = AttributeName.of("REQUIRETLS");
+    /** Read by James's DSNBounce when a bounceProcessor is configured. */
+    static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
+    static final AttributeName DELIVERY_ERROR_CODE = AttributeName.of("delivery-error-code");
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(TlsPolicyRemoteDelivery.class);
+    private static final Logger ATTEMPTS = LoggerFactory.getLogger("dev.tlsprovenance.outbound.attempts");
+
+    private final TlsPolicySource policies;
+    private final MailQueueFactory<?> queueFactory;
+    private final NextHopResolver mxResolver;
+    private final FileSystem fileSystem;
+    private final Clock clock;
+
+    private DeliverySettings settings;
+    private MailQueue queue;
+    private ConnectionPool pool;
+    private OutboundDelivery delivery;
+    private Optional<OutboundLedger> ledger;
+    private Scheduler deliveryThreads;
+    private ScheduledExecutorService evictor;
+    private Disposable dequeuer;
+
+    @Inject
+    public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
+        this(policies, queueFactory, new DnsMxResolver(dns), fileSystem, Clock.systemUTC());
+    }
+
+    /** For tests and embedders: any next-hop resolver, any clock. */
+    public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, NextHopResolver mxResolver,
+                                   FileSystem fileSystem, Clock clock) {
+        this.policies = policies;
+        this.queueFactory = queueFactory;
+        this.mxResolver = mxResolver;
+        this.fileSystem = fileSystem;
+        this.clock = clock;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "TLS policy remote delivery";
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
+        ledger = settings.ledger().map(this::ledgerAt);
+        queue = queueFactory.createQueue(MailQueueName.of(settings.outgoingQueue()));
+        SmtpConnector connector = new SmtpConnector(settings.heloName(), settings.connectionTimeout(), settings.readTimeout(), clock);
+        pool = new ConnectionPool(connector, settings.maxIdleConnectionsPerHop(), settings.idleTimeout());
+        delivery = new OutboundDelivery(pool, new OutboundTlsCache(clock), clock);
+        evictor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tls-delivery-idle-evictor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(100, settings.idleTimeout().toMillis() / 2);
+        evictor.scheduleWithFixedDelay(pool::evictIdle, every, every, TimeUnit.MILLISECONDS);
+        deliveryThreads = Schedulers.newBoundedElastic(settings.deliveryThreads(), 10_000, "tls-delivery");
+        dequeuer = Flux.from(queue.deQueue())
+            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
+            .subscribe();
+        LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={}", settings.outgoingQueue(),
+            settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
+            ledger.map(l -> l.file().toString()).orElse("none"));
+    }
+
+    private String defaultHeloName() {
+        Object helo = getMailetContext().getAttribute("org.apache.james.HelloName");
+        return helo == null ? "localhost" : helo.toString();
+    }
+
+    private OutboundLedger ledgerAt(String location) {
+        Path file;
+        try {
+            file = location.startsWith("file://") || location.startsWith("classpath:")
+                ? fileSystem.getFile(location).toPath() : Path.of(location);
+        } catch (IOException e) {
+            throw new UncheckedIOException("ledger: cannot resolve '" + location + "'", e);
+        }
+        return new OutboundLedger(file, settings.ledgerMaxBytes(), 5);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (mail.getRecipients().isEmpty()) {
+            return;
+        }
+        if (mail.getAttribute(ARRIVAL).isEmpty()) {
+            mail.setAttribute(new Attribute(ARRIVAL, AttributeValue.of(clock.millis())));
+        }
+        queue.enQueue(mail);
+        mail.setState(Mail.GHOST);
+    }
+
+    @Override
+    public void destroy() {
+        if (dequeuer != null) {
+            dequeuer.dispose();
+        }
+        if (deliveryThreads != null) {
+            deliveryThreads.dispose();
+        }
+        if (evictor != null) {
+            evictor.shutdownNow();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    private void process(MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
+        try {
+            deliver(mail);
+        } catch (Exception e) {
+            LOGGER.error("Unexpected failure delivering {}; it stays queued for a retry", mail.getName(), e);
+            requeueWholeMail(mail, e);
+        } finally {
+            try {
+                item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+            } catch (MailQueue.MailQueueException e) {
+                LOGGER.error("Cannot acknowledge {} on queue {}", mail.getName(), settings.outgoingQueue(), e);
+            }
+            // the queue keeps its own copy of a re-queued mail; this one holds message resources to release
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    private void deliver(Mail mail) throws MessagingException {
+        int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
+        int attempt = retries + 1;
+        boolean requireTls = requiresTls(mail);
+        MessageContent content = out -> {
+            try {
+                mail.getMessage().writeTo(out);
+            } catch (MessagingException e) {
+                throw new IOException("cannot write message " + mail.getName() + ": " + e.getMessage(), e);
+            }
+        };
+        List<MailAddress> retry = new ArrayList<>();
+        Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed = new LinkedHashMap<>();
+        for (Map.Entry<String, List<MailAddress>> domain : byDomain(mail.getRecipients()).entrySet()) {
+            NamespacePolicy row = policies.current().lookup(domain.getKey());
+            List<NextHop> hops;
+            DomainDeliveryResult result;
+            Envelope envelope = new Envelope(mail.getMaybeSender().asString(""),
+                asStrings(domain.getValue()), requireTls);
+            try {
+                hops = route(domain.getKey(), row);
+                result = delivery.deliver(domain.getKey(), row.outbound(), hops, envelope, content, attempt);
+            } catch (IOException e) {
+                result = new DomainDeliveryResult(asStrings(domain.getValue()).stream()
+                    .map(r -> RecipientOutcome.failed(r, DeliveryFailure.network(e.getMessage())))
+                    .collect(java.util.stream.Collectors.toList()), List.of());
+            }
+            for (TlsProvenance record : result.attempts()) {
+                record(mail, record, row);
+            }
+            Optional<String> lastHop = result.attempts().isEmpty() ? Optional.empty()
+                : result.attempts().get(result.attempts().size() - 1).nextHop();
+            for (RecipientOutcome outcome : result.outcomes()) {
+                MailAddress recipient = new MailAddress(outcome.recipient());
+                if (outcome.isDelivered()) {
+                    continue;
+                }
+                DeliveryFailure failure = outcome.failure().get();
+                if (failure.isTemporary() && retries < settings.maxRetries()) {
+                    retry.add(recipient);
+                    mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(failure.toString())));
+                } else {
+                    failed.put(recipient, new DeliveryStatusReport.FailedRecipient(outcome.recipient(),
+                        failure.isTemporary() ? failure.finalised() : failure, lastHop));
+                }
+            }
+        }
+        if (!failed.isEmpty()) {
+            bounceOrHandToError(mail, failed);
+        }
+        if (!retry.isEmpty()) {
+            mail.setRecipients(retry);
+            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attempt)));
+            Duration delay = settings.retrySchedule().delayBeforeRetry(attempt);
+            LOGGER.info("Mail {}: {} recipient(s) to retry in {} (attempt {} of {})", mail.getName(), retry.size(), delay,
+                attempt + 1, settings.maxRetries() + 1);
+            queue.enQueue(mail, delay);
+        }
+    }
+
+    /** Never throws: a recording problem must not make us send a delivered recipient again. */
+    private void record(Mail mail, TlsProvenance attempt, NamespacePolicy row) {
+        try {
+            ProvenanceAttributes.appendOutbound(mail, attempt);
+        } catch (MalformedProvenanceException | RuntimeException e) {
+            LOGGER.error("Mail {}: cannot record the attempt on the mail attribute {}", mail.getName(), ProvenanceAttributes.OUTBOUND, e);
+        }
+        ATTEMPTS.info("{} mail={} row={}", OutboundLogLine.format(attempt), mail.getName(), row.source());
+        ledger.ifPresent(l -> {
+            try {
+                l.append(attempt);
+            } catch (IOException e) {
+                LOGGER.error("Cannot append to the outbound ledger {}", l.file(), e);
+            }
+        });
+    }
+
+    private List<NextHop> route(String domain, NamespacePolicy row) throws IOException {
+        List<Smarthost> routes = row.outbound().routes();
+        List<NextHop> hops = new ArrayList<>();
+        if (!routes.isEmpty()) {
+            routes.forEach(route -> hops.add(NextHop.of(route)));
+            return hops;
+        }
+        return mxResolver.nextHops(domain);
+    }
+
+    /** A DSN that cannot be sent must not cause a retry (that would re-send delivered recipients): error processor. */
+    private void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) {
+        try {
+            bounce(mail, failed);
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("Mail {}: cannot bounce {}; handing it to the error processor", mail.getName(), failed.keySet(), e);
+            try {
+                Mail copy = mail.duplicate();
+                copy.setRecipients(new ArrayList<>(failed.keySet()));
+                copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(failed.values().iterator().next().failure().toString())));
+                getMailetContext().sendMail(copy, Mail.ERROR);
+            } catch (MessagingException | RuntimeException again) {
+                LOGGER.error("Mail {}: cannot hand it to the error processor either; recipients {} are lost", mail.getName(),
+                    failed.keySet(), again);
+            }
+        }
+    }
+
+    private void bounce(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
+        failed.values().forEach(f -> LOGGER.warn("Mail {}: giving up on <{}>: {}", mail.getName(), f.address(), f.failure()));
+        if (!mail.hasSender()) {
+            LOGGER.info("Mail {} has the null sender: no DSN for {}", mail.getName(), failed.keySet());
+            return;
+        }
+        if (settings.bounceProcessor().isPresent()) {
+            Mail copy = mail.duplicate();
+            copy.setRecipients(new ArrayList<>(failed.keySet()));
+            DeliveryFailure first = failed.values().iterator().next().failure();
+            copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(first.toString())));
+            if (first.remoteCode() > 0) {
+                copy.setAttribute(new Attribute(DELIVERY_ERROR_CODE, AttributeValue.of(first.remoteCode())));
+            }
+            getMailetContext().sendMail(copy, settings.bounceProcessor().get());
+            return;
+        }
+        Instant arrival = mail.getAttribute(ARRIVAL).flatMap(a -> a.getValue().valueAs(Long.class))
+            .map(Instant::ofEpochMilli).orElse(clock.instant());
+        DeliveryStatusReport report = new DeliveryStatusReport(settings.heloName(), arrival, clock.instant(),
+            new ArrayList<>(failed.values()));
+        getMailetContext().sendMail(MailAddress.nullSender(), List.of(mail.getMaybeSender().get()),
+            DsnMessages.build(report, mail, postmaster()));
+    }
+
+    /** A bug or an unreadable mail: retry it like a temporary failure, then hand it to the error processor. */
+    private MailAddress postmaster() throws MessagingException {
+        MailAddress postmaster = getMailetContext().getPostmaster();
+        return postmaster != null ? postmaster : new MailAddress("postmaster@" + settings.heloName());
+    }
+
+    private void requeueWholeMail(Mail mail, Exception cause) {
+        try {
+            int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
+            mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(String.valueOf(cause))));
+            if (retries >= settings.maxRetries()) {
+                getMailetContext().sendMail(mail, Mail.ERROR);
+                return;
+            }
+            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries + 1)));
+            queue.enQueue(mail, settings.retrySchedule().delayBeforeRetry(retries + 1));
+        } catch (MessagingException e) {
+            LOGGER.error("Cannot re-queue {}", mail.getName(), e);
+        }
+    }
+
+    private static boolean requiresTls(Mail mail) {
+        return mail.getAttribute(REQUIRETLS)
+            .map(attribute -> attribute.getValue().value())
+            .map(value -> Boolean.TRUE.equals(value) || "true".equalsIgnoreCase(String.valueOf(value)))
+            .orElse(false);
+    }
+
+    private static Map<String, List<MailAddress>> byDomain(java.util.Collection<MailAddress> recipients) {
+        Map<String, List<MailAddress>> byDomain = new LinkedHashMap<>();
+        for (MailAddress recipient : recipients) {
+            byDomain.computeIfAbsent(recipient.getDomain().asString().toLowerCase(Locale.ROOT), d -> new ArrayList<>()).add(recipient);
+        }
+        return byDomain;
+    }
+
+    private static List<String> asStrings(List<MailAddress> addresses) {
+        List<String> strings = new ArrayList<>();
+        addresses.forEach(address -> strings.add(address.asString()));
+        return strings;
+    }
+
+    /** Visible for tests: idle pooled connections right now. */
+    int idleConnections() {
+        return pool.idleConnections();
+    }
+
+}
