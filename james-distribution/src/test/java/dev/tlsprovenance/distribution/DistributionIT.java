@@ -95,6 +95,30 @@ class DistributionIT {
             .containsPattern("X-TLS-Provenance: v=1; dir=inbound; transport=cleartext;");
     }
 
+    @Test
+    void probeSendsOverSubmissionWithStartTlsAndAuthAndVerifiesTheMessageItFetchesOverImaps() throws Exception {
+        DistributionProcess.CommandResult probe = server.tlsProvenance("probe",
+            "--smtp-host", "localhost", "--smtp-port", String.valueOf(server.port("submission")), "--smtp-security", "starttls",
+            "--smtp-user", USER, "--smtp-password", PASSWORD, "--from", USER, "--to", USER,
+            "--imap-host", "localhost", "--imap-port", String.valueOf(server.port("imaps")), "--imap-security", "imaps",
+            "--imap-user", USER, "--imap-password", PASSWORD,
+            "--trust-store", server.home().resolve("conf/keystore.p12").toString(), "--trust-store-password", "changeit",
+            "--own-host", "localhost", "--timeout", "60");
+
+        assertThat(probe.exitCode()).as(probe.output()).isZero();
+        assertThat(probe.output()).contains("tls-all-the-way");
+    }
+
+    @Test
+    void doctorSeesTheSelfSignedCertificateAndTheRunningStartTls() throws Exception {
+        DistributionProcess.CommandResult doctor = server.tlsProvenance("doctor", "--probe", "--offline");
+
+        assertThat(doctor.exitCode()).as(doctor.output()).isEqualTo(1);
+        assertThat(doctor.output())
+            .contains("[FAIL] file://conf/keystore.p12 (O=James TLS Provenance (self-signed),CN=localhost): self-signed")
+            .contains("[OK  ] smtpserver-mx (smtpserver.xml, 127.0.0.1:" + server.port("smtp") + "): running: EHLO lists STARTTLS");
+    }
+
     private static boolean extensionProvides(String classFile) throws Exception {
         try (var jars = java.nio.file.Files.list(server.home().resolve("extensions-jars"))) {
             for (Path jar : jars.toList()) {

@@ -119,6 +119,27 @@ final class DistributionProcess implements AutoCloseable {
         }
     }
 
+    /** Runs {@code bin/tls-provenance ARGS} of this distribution as the README says; returns exit code and stdout+stderr. */
+    CommandResult tlsProvenance(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/tls-provenance").toString());
+        command.addAll(List.of(arguments));
+        Path output = Files.createTempFile(home.resolve("var"), "cli-", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+        // The same JAVA_OPTS as the server, so the CLI reads the same templated ports and names from conf/.
+        builder.environment().put("JAVA_OPTS", javaOpts());
+        Process cli = builder.start();
+        if (!cli.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            cli.destroyForcibly();
+            throw new AssertionError("tls-provenance " + arguments[0] + " did not finish: " + Files.readString(output));
+        }
+        return new CommandResult(cli.exitValue(), Files.readString(output));
+    }
+
+    record CommandResult(int exitCode, String output) {
+    }
+
     Process process() {
         return process;
     }
