@@ -11,20 +11,24 @@ import java.util.Set;
  * What a client certificate must satisfy for {@code inbound=require-verified-client-cert}: a chain to
  * the row's trust anchors (a PEM bundle; without one, the listener's or JVM's trust), and, when given,
  * one of the expected names (subject CN or DNS SAN, {@code *.example.test} wildcards allowed) and one of
- * the SHA-256 pins (of the certificate DER or of its SubjectPublicKeyInfo DER).
+ * the SHA-256 pins (of the certificate DER or of its SubjectPublicKeyInfo DER). With a revocation list
+ * (a PEM file of X.509 CRLs) the client certificate must not be listed in it.
  */
 public final class ClientCertificateConstraints {
     private static final ClientCertificateConstraints NONE =
-            new ClientCertificateConstraints(Optional.empty(), Set.of(), Set.of());
+            new ClientCertificateConstraints(Optional.empty(), Set.of(), Set.of(), Optional.empty());
 
     private final Optional<Path> trustAnchors;
     private final Set<String> expectedNames;
     private final Set<String> pinsSha256;
+    private final Optional<Path> revocationLists;
 
-    private ClientCertificateConstraints(Optional<Path> trustAnchors, Set<String> expectedNames, Set<String> pinsSha256) {
+    private ClientCertificateConstraints(Optional<Path> trustAnchors, Set<String> expectedNames, Set<String> pinsSha256,
+                                         Optional<Path> revocationLists) {
         this.trustAnchors = trustAnchors;
         this.expectedNames = expectedNames;
         this.pinsSha256 = pinsSha256;
+        this.revocationLists = revocationLists;
     }
 
     public static ClientCertificateConstraints none() {
@@ -33,8 +37,14 @@ public final class ClientCertificateConstraints {
 
     public static ClientCertificateConstraints of(Optional<Path> trustAnchors, Collection<String> expectedNames,
                                                   Collection<String> pinsSha256) {
+        return of(trustAnchors, expectedNames, pinsSha256, Optional.empty());
+    }
+
+    public static ClientCertificateConstraints of(Optional<Path> trustAnchors, Collection<String> expectedNames,
+                                                  Collection<String> pinsSha256, Optional<Path> revocationLists) {
         return new ClientCertificateConstraints(Objects.requireNonNull(trustAnchors),
-                Set.copyOf(new LinkedHashSet<>(expectedNames)), Set.copyOf(new LinkedHashSet<>(pinsSha256)));
+                Set.copyOf(new LinkedHashSet<>(expectedNames)), Set.copyOf(new LinkedHashSet<>(pinsSha256)),
+                Objects.requireNonNull(revocationLists));
     }
 
     public Optional<Path> trustAnchors() {
@@ -47,6 +57,11 @@ public final class ClientCertificateConstraints {
 
     public Set<String> pinsSha256() {
         return pinsSha256;
+    }
+
+    /** PEM file of X.509 CRLs (of the CA issuing client certificates); without it revocation is not checked. */
+    public Optional<Path> revocationLists() {
+        return revocationLists;
     }
 
     /** Whether one of the certificate's names (CN and DNS SANs) satisfies {@link #expectedNames()}. */
@@ -76,17 +91,18 @@ public final class ClientCertificateConstraints {
         }
         ClientCertificateConstraints other = (ClientCertificateConstraints) o;
         return trustAnchors.equals(other.trustAnchors) && expectedNames.equals(other.expectedNames)
-                && pinsSha256.equals(other.pinsSha256);
+                && pinsSha256.equals(other.pinsSha256) && revocationLists.equals(other.revocationLists);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(trustAnchors, expectedNames, pinsSha256);
+        return Objects.hash(trustAnchors, expectedNames, pinsSha256, revocationLists);
     }
 
     @Override
     public String toString() {
         return "ClientCertificateConstraints{trustAnchors=" + trustAnchors.map(Path::toString).orElse("-")
-                + ", expectedNames=" + expectedNames + ", pins=" + pinsSha256.size() + "}";
+                + ", expectedNames=" + expectedNames + ", pins=" + pinsSha256.size()
+                + ", crl=" + revocationLists.map(Path::toString).orElse("-") + "}";
     }
 }

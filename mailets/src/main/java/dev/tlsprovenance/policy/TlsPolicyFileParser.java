@@ -24,7 +24,7 @@ import java.util.Set;
  */
 final class TlsPolicyFileParser {
     private static final List<String> KEYS = List.of(
-            "inbound", "require-tls-from-senders", "client-ca", "client-names", "client-pins",
+            "inbound", "require-tls-from-senders", "client-ca", "client-crl", "client-names", "client-pins",
             "outbound", "match", "pins", "ca", "min-protocol", "client-cert", "client-cert-password", "route");
     private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
@@ -105,14 +105,15 @@ final class TlsPolicyFileParser {
         if (row.has("require-tls-from-senders")) {
             policy.requireTlsFromSenders(yesNo(row, "require-tls-from-senders"));
         }
-        for (String key : List.of("client-ca", "client-names", "client-pins")) {
+        for (String key : List.of("client-ca", "client-crl", "client-names", "client-pins")) {
             if (row.has(key) && !inbound.requiresClientCertificate()) {
                 throw error(row.lineOf(key), key + "= only applies to inbound=require-verified-client-cert");
             }
         }
         if (inbound.requiresClientCertificate()) {
             policy.clientCertificate(ClientCertificateConstraints.of(
-                    optionalPemBundle(row, "client-ca"), names(row, "client-names"), pins(row, "client-pins")));
+                    optionalPemBundle(row, "client-ca"), names(row, "client-names"), pins(row, "client-pins"),
+                    optionalCrlFile(row, "client-crl")));
         }
         policy.outbound(outbound(row));
         return policy.build();
@@ -250,6 +251,29 @@ final class TlsPolicyFileParser {
             throw error(row.lineOf(key), key + " file '" + bundle + "' " + problem);
         }
         return Optional.of(bundle);
+    }
+
+    private Optional<Path> optionalCrlFile(Row row, String key) throws PolicyFileException {
+        if (!row.has(key)) {
+            return Optional.empty();
+        }
+        Path file = existingFile(row, key);
+        String problem = checkedFiles.computeIfAbsent(file, TlsPolicyFileParser::crlFileProblem);
+        if (!problem.isEmpty()) {
+            throw error(row.lineOf(key), key + " file '" + file + "' " + problem);
+        }
+        return Optional.of(file);
+    }
+
+    private static String crlFileProblem(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            if (CertificateFactory.getInstance("X.509").generateCRLs(in).isEmpty()) {
+                return "holds no PEM X.509 CRL";
+            }
+            return "";
+        } catch (IOException | GeneralSecurityException e) {
+            return "is not a PEM X.509 CRL file: " + e.getMessage();
+        }
     }
 
     private static String pemBundleProblem(Path bundle) {

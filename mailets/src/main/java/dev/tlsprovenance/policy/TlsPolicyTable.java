@@ -17,9 +17,7 @@ import java.util.Map;
 public final class TlsPolicyTable {
     private static final TlsPolicyTable EMPTY = new TlsPolicyTable(List.of());
 
-    private final Map<String, NamespacePolicy> exact;
-    /** Keyed with the leading dot: {@code .example.com}. */
-    private final Map<String, NamespacePolicy> suffixes;
+    private final NamespaceIndex index;
     private final NamespacePolicy defaultPolicy;
     private final List<NamespacePolicy> rows;
     private final boolean hasInboundRequirements;
@@ -46,8 +44,9 @@ public final class TlsPolicyTable {
                         + " (already at " + previous.source() + ")");
             }
         }
-        this.exact = Map.copyOf(exactRows);
-        this.suffixes = Map.copyOf(suffixRows);
+        List<NamespacePolicy> indexed = new ArrayList<>(exactRows.values());
+        indexed.addAll(suffixRows.values());
+        this.index = new NamespaceIndex(indexed);
         this.defaultPolicy = defaultRow;
         this.rows = List.copyOf(rows);
         this.hasInboundRequirements = rows.stream()
@@ -85,20 +84,8 @@ public final class TlsPolicyTable {
      * Never null: falls back to {@link #defaultPolicy()}.
      */
     public NamespacePolicy lookup(String domain) {
-        String name = DomainNames.canonical(domain);
-        NamespacePolicy row = exact.get(name);
-        if (row != null) {
-            return row;
-        }
-        if (!suffixes.isEmpty()) {
-            for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
-                row = suffixes.get(name.substring(dot));
-                if (row != null) {
-                    return row;
-                }
-            }
-        }
-        return defaultPolicy;
+        NamespacePolicy row = index.find(DomainNames.canonical(domain));
+        return row != null ? row : defaultPolicy;
     }
 
     /** The default row of the file, or the built-in default (inbound none, outbound may). */

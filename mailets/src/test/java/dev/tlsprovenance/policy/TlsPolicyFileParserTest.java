@@ -33,7 +33,7 @@ class TlsPolicyFileParserTest {
     @Test
     void unknownKey() {
         assertRejected("a.test inbund=require", 1, "unknown key 'inbund' (expected one of inbound, "
-                + "require-tls-from-senders, client-ca, client-names, client-pins, outbound, match, pins, ca, "
+                + "require-tls-from-senders, client-ca, client-crl, client-names, client-pins, outbound, match, pins, ca, "
                 + "min-protocol, client-cert, client-cert-password, route)");
     }
 

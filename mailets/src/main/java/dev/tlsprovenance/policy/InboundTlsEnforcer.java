@@ -1,0 +1,76 @@
+package dev.tlsprovenance.policy;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Applies the inbound column of the policy table to an SMTP session: a recipient in a namespace whose
+ * rule is {@code require} needs TLS (RFC 3207 reply {@code 530 5.7.0}); a sender in a namespace with
+ * {@code require-tls-from-senders} needs TLS ({@code 530 5.7.10}); {@code require-verified-client-cert}
+ * also needs a client certificate that passes the row's checks ({@code 550 5.7.1} naming the check).
+ * Pure: the adapter supplies whether the session is encrypted and the client's chain.
+ */
+public final class InboundTlsEnforcer {
+    public static final String STARTTLS_FIRST = "Must issue a STARTTLS command first";
+
+    private final ClientCertificateVerifier verifier;
+
+    public InboundTlsEnforcer(ClientCertificateVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    /**
+     * @param clientChain the client's certificates, leaf first (empty if none); only asked for when a
+     *                    row needs it
+     */
+    public InboundDecision forRecipient(TlsPolicyTable table, String recipientDomain, boolean encrypted,
+                                        Supplier<List<X509Certificate>> clientChain) {
+        NamespacePolicy row = table.lookup(recipientDomain);
+        InboundRule rule = row.inbound();
+        if (!rule.requiresTls()) {
+            return InboundDecision.accept(row, "inbound rule none");
+        }
+        if (!encrypted) {
+            return InboundDecision.refuse(row, "530", "5.7.0", STARTTLS_FIRST,
+                    "recipient namespace " + row.namespace() + " requires TLS and the session is cleartext");
+        }
+        return checkClientCertificate(row, "recipient", clientChain);
+    }
+
+    public InboundDecision forSender(TlsPolicyTable table, String senderDomain, boolean encrypted,
+                                     Supplier<List<X509Certificate>> clientChain) {
+        NamespacePolicy row = table.lookup(senderDomain);
+        if (!row.requireTlsFromSenders()) {
+            return InboundDecision.accept(row, "no TLS requirement for senders");
+        }
+        if (!encrypted) {
+            return InboundDecision.refuse(row, "530", "5.7.10",
+                    "TLS required for sender namespace " + row.namespace() + ": " + STARTTLS_FIRST,
+                    "sender namespace " + row.namespace() + " requires TLS and the session is cleartext");
+        }
+        return checkClientCertificate(row, "sender", clientChain);
+    }
+
+    /** SMTP reply lines are limited to 512 octets (RFC 5321 section 4.5.3.1.5). */
+    private static String clip(String text) {
+        int limit = 400;
+        return text.length() <= limit ? text : text.substring(0, limit) + "...";
+    }
+
+    private InboundDecision checkClientCertificate(NamespacePolicy row, String role,
+                                                   Supplier<List<X509Certificate>> clientChain) {
+        if (!row.inbound().requiresClientCertificate()) {
+            return InboundDecision.accept(row, "TLS in use");
+        }
+        ClientCertificateVerdict verdict = verifier.verify(clientChain.get(), row.clientCertificate());
+        if (verdict.passed()) {
+            return InboundDecision.accept(row, "TLS in use, client certificate verified against " + verdict.trust());
+        }
+        String check = verdict.failedCheck().orElseThrow().label();
+        return InboundDecision.refuse(row, "550", "5.7.1",
+                clip("Client certificate check failed (" + check + ") for " + role + " namespace " + row.namespace()
+                        + ": " + verdict.reason()),
+                "client certificate check failed (" + check + "): " + verdict.reason());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tlsprovenance.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+import dev.tlsprovenance.provenance.CertificateSummary;
+import dev.tlsprovenance.provenance.TlsProvenance;
+
+/**
+ * Judges a mail's <em>recorded</em> inbound hop against a recipient's row, after the fact (in the mailet
+ * container): {@code require} needs an encrypted hop; {@code require-verified-client-cert} also needs a
+ * client certificate recorded as verified, carrying an expected name and, when pins are set, a pinned
+ * certificate fingerprint. (The recorded summary has no public key, so public-key pins cannot match here;
+ * the SMTP-time hook checks both.)
+ */
+public final class RecordedInboundCheck {
+    private RecordedInboundCheck() {
+    }
+
+    /** @return the violation in one sentence, or empty when the hop satisfies the row */
+    public static Optional<String> violation(NamespacePolicy row, Optional<TlsProvenance> recorded) {
+        InboundRule rule = row.inbound();
+        if (!rule.requiresTls()) {
+            return Optional.empty();
+        }
+        String namespace = "namespace " + row.namespace() + " (" + row.source() + ") requires TLS";
+        if (recorded.isEmpty()) {
+            return Optional.of(namespace + " but the mail carries no inbound TLS record");
+        }
+        TlsProvenance hop = recorded.get();
+        if (!hop.isEncrypted()) {
+            return Optional.of(namespace + " but the mail was received in cleartext from " + hop.remoteAddress());
+        }
+        if (!rule.requiresClientCertificate()) {
+            return Optional.empty();
+        }
+        String needsCertificate = "namespace " + row.namespace() + " (" + row.source() + ") requires a verified client certificate";
+        if (hop.peerCertificate().isEmpty()) {
+            return Optional.of(needsCertificate + " but the sender presented none");
+        }
+        if (!hop.peerVerification().isVerified()) {
+            return Optional.of(needsCertificate + " but it was not verified (" + hop.peerVerification().status().token()
+                + (hop.peerVerification().reason().isEmpty() ? "" : ": " + hop.peerVerification().reason()) + ")");
+        }
+        CertificateSummary certificate = hop.peerCertificate().get();
+        List<String> names = namesOf(certificate);
+        if (!row.clientCertificate().namesMatch(names)) {
+            return Optional.of(needsCertificate + " but its names " + names + " match none of the expected "
+                + row.clientCertificate().expectedNames());
+        }
+        if (!row.clientCertificate().pinsSha256().isEmpty()
+            && !row.clientCertificate().pinsSha256().contains(certificate.sha256Fingerprint())) {
+            return Optional.of(needsCertificate + " but its fingerprint matches none of the pins");
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> namesOf(CertificateSummary certificate) {
+        List<String> names = new ArrayList<>();
+        try {
+            for (Rdn rdn : new LdapName(certificate.subject()).getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) {
+                    names.add(rdn.getValue().toString().toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (InvalidNameException e) {
+            // not an RFC 2253 name: only the SANs count
+        }
+        for (String alternativeName : certificate.subjectAltNames()) {
+            if (alternativeName.startsWith("DNS:")) {
+                String name = alternativeName.substring(4).toLowerCase(Locale.ROOT);
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tlsprovenance.guice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tlsprovenance.policy.ReloadingTlsPolicySource;
+import dev.tlsprovenance.testing.james.JamesTestServer;
+import dev.tlsprovenance.testing.smtp.SmtpTestClient;
+
+/** The policy file read through TlsProvenanceModule by a real James: hot reload, broken edits, start-up refusal. */
+class TlsPolicyHotReloadTest {
+    private static final String PROTECTED = "user@contoso1.microsoftonline.com";
+    private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
+
+    @BeforeAll
+    static void checkOnEveryAccess() {
+        System.setProperty(TlsProvenanceModule.CHECK_INTERVAL_PROPERTY, "0");
+        LOG.start();
+        ((Logger) LoggerFactory.getLogger(ReloadingTlsPolicySource.class)).addAppender(LOG);
+    }
+
+    @AfterAll
+    static void restore() {
+        System.clearProperty(TlsProvenanceModule.CHECK_INTERVAL_PROPERTY);
+        ((Logger) LoggerFactory.getLogger(ReloadingTlsPolicySource.class)).detachAppender(LOG);
+    }
+
+    @Test
+    void editedFileAppliesToTheNextSessionAndABrokenEditKeepsTheLastGoodTable() throws Exception {
+        try (JamesTestServer james = server("contoso1.microsoftonline.com  inbound=none\n").start()) {
+            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
+
+            rewrite(james.confDirectory().resolve("tls-policy.conf"), "contoso1.microsoftonline.com  inbound=require\n");
+            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(530);
+
+            rewrite(james.confDirectory().resolve("tls-policy.conf"),
+                "contoso1.microsoftonline.com  inbound=none\nother.test  outbound=verfy\n");
+            assertThat(rcptInCleartext(james, PROTECTED)).as("the broken edit is ignored").isEqualTo(530);
+            await().atMost(Duration.ofSeconds(10)).until(() -> errors().stream().anyMatch(line -> line.contains(
+                "tls-policy.conf line 2: unknown outbound level 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)")));
+            assertThat(errors()).anyMatch(line -> line.startsWith("TLS policy file REJECTED, the previous table (1 rows"));
+
+            rewrite(james.confDirectory().resolve("tls-policy.conf"), "contoso1.microsoftonline.com  inbound=none\n");
+            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void invalidFileStopsJamesAtStartUpNamingFileAndLine() {
+        Throwable failure = server("# partner\ncontoso1.microsoftonline.com  inbound=requir\n").startExpectingFailure();
+        assertThat(JamesTestServer.causeMessages(failure)).contains(
+            "tls-policy.conf line 2: unknown inbound rule 'requir' (expected one of none, require, require-verified-client-cert)");
+    }
+
+    @Test
+    void missingFileMeansNoRules() throws Exception {
+        try (JamesTestServer james = JamesTestServer.builder()
+            .withGuiceExtensionModule(TlsProvenanceModule.class.getName())
+            .withHook("dev.tlsprovenance.inbound.RequireTlsForNamespacesHook")
+            .build().start()) {
+            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
+        }
+    }
+
+    private static JamesTestServer server(String policy) {
+        return JamesTestServer.builder()
+            .withGuiceExtensionModule(TlsProvenanceModule.class.getName())
+            .withHook("dev.tlsprovenance.inbound.RequireTlsForNamespacesHook")
+            .withConfFile("tls-policy.conf", policy)
+            .build();
+    }
+
+    private static int rcptInCleartext(JamesTestServer james, String recipient) throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+            client.ehlo("client.example.test");
+            client.mailFrom("sender@example.test");
+            return client.rcptTo(recipient).code();
+        }
+    }
+
+    /** Moves the modification time too, so the edit is seen even where timestamps are coarse. */
+    private static void rewrite(Path file, String text) throws Exception {
+        FileTime before = Files.getLastModifiedTime(file);
+        Files.writeString(file, text);
+        Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plusSeconds(2)));
+    }
+
+    private static List<String> errors() {
+        synchronized (LOG.list) {
+            return LOG.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tlsprovenance.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tlsprovenance.testing.pki.TestPki;
+
+class InboundTlsEnforcerTest {
+    private static final TestPki PKI = TestPki.shared();
+
+    @TempDir
+    Path conf;
+
+    private final InboundTlsEnforcer enforcer = new InboundTlsEnforcer(new ClientCertificateVerifier(Clock.systemUTC()));
+    private TlsPolicyTable table;
+
+    @BeforeEach
+    void table() throws Exception {
+        Files.writeString(conf.resolve("partner-ca.pem"), PKI.root().certificatePem());
+        table = TlsPolicyTable.parse("tls-policy.conf", new StringReader(String.join("\n",
+                "contoso1.microsoftonline.com inbound=require",
+                "partner.test inbound=require-verified-client-cert client-ca=partner-ca.pem client-names=mx.partner.test",
+                "relaxed.test inbound=require require-tls-from-senders=no")), PolicyPathResolver.relativeTo(conf));
+    }
+
+    @Test
+    void unprotectedRecipientAcceptedInCleartext() {
+        InboundDecision decision = enforcer.forRecipient(table, "example.test", false, List::of);
+        assertThat(decision.accepted()).isTrue();
+        assertThat(decision.row().isDefault()).isTrue();
+    }
+
+    @Test
+    void protectedRecipientRefusedInCleartextWithRfc3207Reply() {
+        InboundDecision decision = enforcer.forRecipient(table, "contoso1.microsoftonline.com", false, List::of);
+        assertThat(decision.accepted()).isFalse();
+        assertThat(decision.replyCode()).isEqualTo("530");
+        assertThat(decision.smtpDescription()).contains("5.7.0 Must issue a STARTTLS command first");
+        assertThat(decision.row().source()).isEqualTo("tls-policy.conf:1");
+    }
+
+    @Test
+    void protectedRecipientAcceptedOverTls() {
+        assertThat(enforcer.forRecipient(table, "contoso1.microsoftonline.com", true, List::of).accepted()).isTrue();
+    }
+
+    @Test
+    void protectedSenderRefusedInCleartext() {
+        InboundDecision decision = enforcer.forSender(table, "contoso1.microsoftonline.com", false, List::of);
+        assertThat(decision.replyCode()).isEqualTo("530");
+        assertThat(decision.smtpDescription()).contains(
+                "5.7.10 TLS required for sender namespace contoso1.microsoftonline.com: Must issue a STARTTLS command first");
+        assertThat(enforcer.forSender(table, "relaxed.test", false, List::of).accepted()).isTrue();
+    }
+
+    @Test
+    void clientCertificateRowNeedsAPassingCertificate() {
+        assertThat(enforcer.forRecipient(table, "partner.test", true, () -> PKI.client("mx.partner.test").chain()).accepted()).isTrue();
+
+        InboundDecision none = enforcer.forRecipient(table, "partner.test", true, List::<X509Certificate>of);
+        assertThat(none.replyCode()).isEqualTo("550");
+        assertThat(none.smtpDescription()).contains("5.7.1 Client certificate check failed (certificate presented) "
+                + "for recipient namespace partner.test: no client certificate was presented");
+
+        InboundDecision wrongName = enforcer.forRecipient(table, "partner.test", true, () -> PKI.client("mx.other.test").chain());
+        assertThat(wrongName.smtpDescription().orElseThrow()).startsWith(
+                "5.7.1 Client certificate check failed (expected names) for recipient namespace partner.test: ");
+    }
+
+    @Test
+    void certificateIsNotReadWhenTheRowDoesNotNeedIt() {
+        assertThat(enforcer.forRecipient(table, "contoso1.microsoftonline.com", true, () -> {
+            throw new AssertionError("chain read");
+        }).accepted()).isTrue();
+    }
+}
