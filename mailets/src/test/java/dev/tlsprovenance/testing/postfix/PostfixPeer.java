@@ -203,6 +203,11 @@ public final class PostfixPeer implements AutoCloseable {
             .append("virtual_uid_maps = static:").append(ids[0]).append('\n')
             .append("virtual_gid_maps = static:").append(ids[1]).append('\n')
             .append("smtpd_tls_received_header = yes\nsmtpd_tls_loglevel = 1\n");
+        if (builder.relayHost != null) {
+            // Everything not for our own domain goes to one next hop, over mandatory (unverified) TLS.
+            cf.append("relayhost = [").append(builder.relayHost).append("]:").append(builder.relayPort).append('\n')
+                .append("smtp_tls_security_level = encrypt\nsmtp_tls_loglevel = 1\n");
+        }
         if (builder.identity != null && builder.tls) {
             cf.append("smtpd_tls_security_level = may\n")
                 .append("smtpd_tls_cert_file = $config_directory/chain.pem\n")
@@ -272,6 +277,8 @@ public final class PostfixPeer implements AutoCloseable {
         private String domain = "partner.test";
         private TestCertificate identity;
         private boolean tls = true;
+        private String relayHost;
+        private int relayPort;
 
         private Builder() {
         }
@@ -297,6 +304,13 @@ public final class PostfixPeer implements AutoCloseable {
         /** smtpd_tls_security_level = none: no STARTTLS at all. */
         public Builder tlsOff() {
             this.tls = false;
+            return this;
+        }
+
+        /** Relay mail for other domains to this next hop (relayhost), with STARTTLS required. */
+        public Builder relayTo(String host, int port) {
+            this.relayHost = host;
+            this.relayPort = port;
             return this;
         }
 

@@ -1,0 +1,146 @@
+package dev.tlsprovenance.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+
+import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.Transport;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged distribution, started as a separate process the way the README says: a domain and a user are created
+ * through WebAdmin, one message is sent over STARTTLS and one in cleartext, and both are read back over IMAPS.
+ */
+class DistributionIT {
+    private static final String USER = "alice@example.test";
+    private static final String PASSWORD = "correct-horse";
+
+    @TempDir
+    static Path directory;
+    static DistributionProcess server;
+    static MailClients clients;
+    static List<String> inbox;
+
+    @BeforeAll
+    static void startAndExchangeMail() throws Exception {
+        server = DistributionProcess.installInto(directory).start().awaitStarted();
+        clients = new MailClients(server);
+        clients.createDomainAndUser("example.test", USER, PASSWORD);
+        clients.send(true, "sender@partner.test", USER, "over-starttls", "sent with STARTTLS");
+        clients.send(false, "sender@partner.test", USER, "in-cleartext", "sent without TLS");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(inbox = clients.readInboxHeaders(USER, PASSWORD)).hasSize(2));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void bothMessagesAreDeliveredToTheMailboxAndReadOverImaps() {
+        assertThat(message("over-starttls")).contains("Subject: over-starttls");
+        assertThat(message("in-cleartext")).contains("Subject: in-cleartext");
+        // by = the configured hello name (james.hostname)
+        assertThat(message("over-starttls"))
+            .contains("Received: from localhost (EHLO client.example.test) ([127.0.0.1])")
+            .containsPattern("by localhost \\(JAMES SMTP Server ?\\) with ESMTPS? ID");
+    }
+
+    @Test
+    void generatesASelfSignedCertificateOnFirstStartAndSaysSo() {
+        assertThat(server.home().resolve("conf/keystore.p12")).exists();
+        assertThat(server.console()).contains("generated a SELF-SIGNED certificate for 'localhost'");
+    }
+
+    @Test
+    void theExtensionShipsInExtensionsJarsOnly() throws Exception {
+        assertThat(server.home().resolve("extensions-jars")).isDirectoryContaining("glob:**/tls-provenance-mailets-*.jar");
+        assertThat(server.home().resolve("lib")).isDirectoryNotContaining("glob:**/tls-provenance-mailets-*.jar");
+    }
+
+    /** The extension, loaded by James from extensions-jars/, stamps each hop with what TLS it used. */
+    @Test
+    void receivedLineAndProvenanceHeaderTellTlsFromCleartext() throws Exception {
+        assertThat(extensionProvides("dev/tlsprovenance/headers/AddTlsProvenanceHeaders.class")).isTrue();
+        assertThat(message("over-starttls"))
+            .containsPattern("Received: from localhost \\(EHLO client\\.example\\.test\\) \\(\\[127\\.0\\.0\\.1\\]\\)\\s+"
+                + "\\(using TLSv1\\.[23] with cipher TLS_\\w+ \\(\\d+/\\d+ bits\\)\\)\\s+"
+                + "\\(no client certificate presented\\)\\s+"
+                + "by localhost \\(JAMES SMTP Server ?\\) with ESMTPS ID \\w+\\s+"
+                + "for <alice@example\\.test>\\s+"
+                + "tls TLS_\\w+;")
+            .containsPattern("X-TLS-Provenance: v=1; dir=inbound; transport=starttls; protocol=TLSv1\\.[23];\\s+cipher=TLS_\\w+;");
+        assertThat(provenance("over-starttls").transport()).isEqualTo(Transport.STARTTLS);
+        assertThat(provenance("over-starttls").heloName()).contains("client.example.test");
+        assertThat(provenance("in-cleartext").transport()).isEqualTo(Transport.CLEARTEXT);
+        assertThat(message("in-cleartext"))
+            .containsPattern("Received: from localhost \\(EHLO client\\.example\\.test\\) \\(\\[127\\.0\\.0\\.1\\]\\)\\s+"
+                + "by localhost \\(JAMES SMTP Server ?\\) with ESMTP ID \\w+")
+            .doesNotContain("using TLS")
+            .containsPattern("X-TLS-Provenance: v=1; dir=inbound; transport=cleartext;");
+    }
+
+    @Test
+    void probeSendsOverSubmissionWithStartTlsAndAuthAndVerifiesTheMessageItFetchesOverImaps() throws Exception {
+        DistributionProcess.CommandResult probe = server.tlsProvenance("probe",
+            "--smtp-host", "localhost", "--smtp-port", String.valueOf(server.port("submission")), "--smtp-security", "starttls",
+            "--smtp-user", USER, "--smtp-password", PASSWORD, "--from", USER, "--to", USER,
+            "--imap-host", "localhost", "--imap-port", String.valueOf(server.port("imaps")), "--imap-security", "imaps",
+            "--imap-user", USER, "--imap-password", PASSWORD,
+            "--trust-store", server.home().resolve("conf/keystore.p12").toString(), "--trust-store-password", "changeit",
+            "--own-host", "localhost", "--timeout", "60");
+
+        assertThat(probe.exitCode()).as(probe.output()).isZero();
+        assertThat(probe.output()).contains("tls-all-the-way");
+    }
+
+    @Test
+    void doctorSeesTheSelfSignedCertificateAndTheRunningStartTls() throws Exception {
+        DistributionProcess.CommandResult doctor = server.tlsProvenance("doctor", "--probe", "--offline");
+
+        assertThat(doctor.exitCode()).as(doctor.output()).isEqualTo(1);
+        assertThat(doctor.output())
+            .contains("[FAIL] file://conf/keystore.p12 (O=James TLS Provenance (self-signed),CN=localhost): self-signed")
+            .contains("[OK  ] smtpserver-mx (smtpserver.xml, 127.0.0.1:" + server.port("smtp") + "): running: EHLO lists STARTTLS");
+    }
+
+    private static boolean extensionProvides(String classFile) throws Exception {
+        try (var jars = java.nio.file.Files.list(server.home().resolve("extensions-jars"))) {
+            for (Path jar : jars.toList()) {
+                try (ZipFile zip = new ZipFile(jar.toFile())) {
+                    if (zip.getEntry(classFile) != null) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Our header, unfolded (RFC 5322: CRLF + whitespace is a fold) and decoded. */
+    private static TlsProvenance provenance(String subject) throws Exception {
+        Matcher header = Pattern.compile("^X-TLS-Provenance: (.*(?:\\r\\n[ \\t].*)*)", Pattern.MULTILINE).matcher(message(subject));
+        assertThat(header.find()).as("X-TLS-Provenance header of " + subject).isTrue();
+        return ProvenanceHeaderCodec.parse(header.group(1).replaceAll("\\r\\n(?=[ \\t])", ""));
+    }
+
+    private static String message(String subject) {
+        return inbox.stream().filter(headers -> headers.contains("Subject: " + subject)).findFirst()
+            .orElseThrow(() -> new AssertionError("no message with subject " + subject + " in " + inbox));
+    }
+}

@@ -1,0 +1,198 @@
+package dev.tlsprovenance.distribution;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The packaged distribution run as a separate process, exactly as the README says: a copy of
+ * {@code target/james-tls-provenance/} started with {@code bin/james-server}, ports overridden through
+ * {@code JAVA_OPTS=-Djames.<listener>.port=N}, all bound to loopback.
+ */
+final class DistributionProcess implements AutoCloseable {
+    static final List<String> LISTENERS = List.of("smtp", "smtps", "submission", "imap", "imaps", "webadmin");
+
+    private final Path home;
+    private final Map<String, Integer> ports;
+    private final Path consoleLog;
+    private Process process;
+
+    private DistributionProcess(Path home, Map<String, Integer> ports) {
+        this.home = home;
+        this.ports = ports;
+        this.consoleLog = home.resolve("var/console.log");
+    }
+
+    /** Copies the built distribution into {@code directory} (fresh conf/ and var/) and picks free loopback ports. */
+    static DistributionProcess installInto(Path directory) throws IOException {
+        Path built = Path.of(System.getProperty("tlsprovenance.distribution", "target/james-tls-provenance"));
+        if (!Files.isExecutable(built.resolve("bin/james-server"))) {
+            throw new IllegalStateException("no packaged distribution at " + built.toAbsolutePath() + ": run mvn package first");
+        }
+        copyTree(built, directory);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String listener : LISTENERS) {
+            ports.put(listener, freePort());
+        }
+        return new DistributionProcess(directory, ports);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    int port(String listener) {
+        return ports.get(listener);
+    }
+
+    String javaOpts() {
+        return "-Djames.bind.address=127.0.0.1 " + ports.entrySet().stream()
+            .map(entry -> "-Djames." + entry.getKey() + ".port=" + entry.getValue())
+            .collect(Collectors.joining(" "));
+    }
+
+    DistributionProcess start() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/james-server").toString())
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
+        builder.environment().put("JAVA_OPTS", javaOpts());
+        builder.environment().put("JAMES_HEAP", "384m");
+        Files.createDirectories(consoleLog.getParent());
+        process = builder.start();
+        return this;
+    }
+
+    /** Waits until the SMTP listener answers with its 220 greeting; fails early if the process died. */
+    DistributionProcess awaitAcceptingSmtp() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("james-server exited with " + process.exitValue() + ":\n" + console());
+            }
+            return smtpGreets(port("smtp"));
+        });
+        return this;
+    }
+
+    /** Waits for the start-up line logged once every listener, WebAdmin included, is up. */
+    DistributionProcess awaitStarted() {
+        awaitAcceptingSmtp();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("james-server exited with " + process.exitValue() + ":\n" + console());
+            }
+            return console().contains("James TLS Provenance accepting connections");
+        });
+        return this;
+    }
+
+    static boolean smtpGreets(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.setSoTimeout(2000);
+            InputStream in = socket.getInputStream();
+            byte[] greeting = new byte[3];
+            boolean greeted = in.readNBytes(greeting, 0, 3) == 3 && new String(greeting, StandardCharsets.US_ASCII).equals("220");
+            OutputStream out = socket.getOutputStream();
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return greeted;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Runs {@code bin/tls-provenance ARGS} of this distribution as the README says; returns exit code and stdout+stderr. */
+    CommandResult tlsProvenance(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/tls-provenance").toString());
+        command.addAll(List.of(arguments));
+        Path output = Files.createTempFile(home.resolve("var"), "cli-", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+        // The same JAVA_OPTS as the server, so the CLI reads the same templated ports and names from conf/.
+        builder.environment().put("JAVA_OPTS", javaOpts());
+        Process cli = builder.start();
+        if (!cli.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            cli.destroyForcibly();
+            throw new AssertionError("tls-provenance " + arguments[0] + " did not finish: " + Files.readString(output));
+        }
+        return new CommandResult(cli.exitValue(), Files.readString(output));
+    }
+
+    record CommandResult(int exitCode, String output) {
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** kill -9: no shutdown hook, no flush. */
+    void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("james-server still running after " + timeout + ":\n" + console());
+        }
+        return process.exitValue();
+    }
+
+    String console() {
+        try {
+            return Files.exists(consoleLog) ? Files.readString(consoleLog) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(from)) {
+            paths = new ArrayList<>(walk.toList());
+        }
+        for (Path source : paths) {
+            Path target = to.resolve(from.relativize(source).toString());
+            if (Files.isDirectory(source)) {
+                Files.createDirectories(target);
+            } else {
+                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tlsprovenance.distribution;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+
+import javax.mail.Folder;
+import javax.mail.Message;
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.Store;
+import javax.mail.Transport;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.MimeMessage;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** javax.mail and WebAdmin clients for the distribution tests; TLS trusts exactly the server's own keystore. */
+final class MailClients {
+    private final Path home;
+    private final DistributionProcess server;
+
+    MailClients(DistributionProcess server) {
+        this.server = server;
+        this.home = server.home();
+    }
+
+    void webAdminPut(String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + path));
+        request = json == null ? request.PUT(HttpRequest.BodyPublishers.noBody())
+            : request.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError("WebAdmin PUT " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** Number of mails in a James queue ("spool", "outgoing"), from WebAdmin's /mailQueues/NAME. */
+    long queueSize(String queue) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + "/mailQueues/" + queue)).GET().build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return 0;
+        }
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("\"size\"\\s*:\\s*(\\d+)").matcher(response.body());
+        if (response.statusCode() != 200 || !size.find()) {
+            throw new AssertionError("WebAdmin GET /mailQueues/" + queue + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return Long.parseLong(size.group(1));
+    }
+
+    void createDomainAndUser(String domain, String user, String password) throws IOException, InterruptedException {
+        webAdminPut("/domains/" + domain, null);
+        webAdminPut("/users/" + user, "{\"password\":\"" + password + "\"}");
+    }
+
+    /** Sends over port 25 with STARTTLS required (and the certificate verified for "localhost"), or in cleartext. */
+    void send(boolean startTls, String from, String to, String subject, String body) throws MessagingException, GeneralSecurityException, IOException {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", "localhost");
+        properties.put("mail.smtp.port", String.valueOf(server.port("smtp")));
+        properties.put("mail.smtp.localhost", "client.example.test");
+        properties.put("mail.smtp.connectiontimeout", "10000");
+        properties.put("mail.smtp.timeout", "20000");
+        if (startTls) {
+            properties.put("mail.smtp.starttls.enable", "true");
+            properties.put("mail.smtp.starttls.required", "true");
+            properties.put("mail.smtp.ssl.checkserveridentity", "true");
+            properties.put("mail.smtp.ssl.socketFactory", trustingServer().getSocketFactory());
+        }
+        Session session = Session.getInstance(properties);
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress(from));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+        message.setSubject(subject);
+        message.setText(body);
+        Transport.send(message);
+    }
+
+    /** Reads the whole INBOX over IMAPS: each message as its raw header block, oldest first. */
+    List<String> readInboxHeaders(String user, String password) throws MessagingException, GeneralSecurityException, IOException {
+        Properties properties = new Properties();
+        properties.put("mail.imaps.ssl.socketFactory", trustingServer().getSocketFactory());
+        properties.put("mail.imaps.ssl.checkserveridentity", "true");
+        properties.put("mail.imaps.connectiontimeout", "10000");
+        properties.put("mail.imaps.timeout", "20000");
+        Store store = Session.getInstance(properties).getStore("imaps");
+        store.connect("localhost", server.port("imaps"), user, password);
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            List<String> headerBlocks = new ArrayList<>();
+            for (Message message : inbox.getMessages()) {
+                StringBuilder block = new StringBuilder();
+                for (String line : Collections.list(((MimeMessage) message).getAllHeaderLines())) {
+                    block.append(line).append("\r\n");
+                }
+                headerBlocks.add(block.toString());
+            }
+            inbox.close(false);
+            return headerBlocks;
+        } finally {
+            store.close();
+        }
+    }
+
+    SSLContext trustingServer() throws GeneralSecurityException, IOException {
+        KeyStore serverStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(home.resolve("conf/keystore.p12"))) {
+            serverStore.load(in, "changeit".toCharArray());
+        }
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("server", serverStore.getCertificate(serverStore.aliases().nextElement()));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+}
