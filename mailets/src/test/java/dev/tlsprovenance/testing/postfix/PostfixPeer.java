@@ -46,6 +46,7 @@ import java.util.stream.Stream;
  */
 public final class PostfixPeer implements AutoCloseable {
     private static final Path POSTFIX = Path.of("/usr/sbin/postfix");
+    private static final String INTEROP_REQUIRED = "interop.required";
 
     private final Path root;
     private final Path config;
@@ -86,9 +87,16 @@ public final class PostfixPeer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Postfix is installed and we may run it (root). */
+    /**
+     * Postfix is installed and we may run it (root). Where interop is required ({@code -Dinterop.required=true},
+     * as {@code .ci/run} sets it), a missing Postfix is a failure, not a skip: CI must not go green without the peer.
+     */
     public static boolean isAvailable() {
-        return Files.isExecutable(POSTFIX) && "root".equals(System.getProperty("user.name")) && postfixIds().isPresent();
+        boolean available = Files.isExecutable(POSTFIX) && "root".equals(System.getProperty("user.name")) && postfixIds().isPresent();
+        if (!available && Boolean.getBoolean(INTEROP_REQUIRED)) {
+            throw new IllegalStateException(INTEROP_REQUIRED + "=true but " + unavailableReason());
+        }
+        return available;
     }
 
     public static String unavailableReason() {
