@@ -42,7 +42,7 @@ class DurabilityIT {
         // hand-off is done, while every mail waits in the on-disk outgoing queue for its next attempt.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(clients.queueSize("spool")).isZero();
-            assertThat(clients.queueSize("outgoing")).isEqualTo(MESSAGES);
+            assertThat(clients.queueSize("outgoing-tls")).isEqualTo(MESSAGES);
         });
         server.killHard();
 
@@ -56,16 +56,15 @@ class DurabilityIT {
         }
     }
 
-    /** The administrator's way to send all remote mail through one relay: the gateway of RemoteDelivery. */
+    /** The administrator's way to route a namespace to a fixed next hop: a route= in the TLS policy table. */
     private static void routeRemoteMailVia(Path home, int port) throws Exception {
+        Path policy = home.resolve("conf/tls-policy.conf");
+        Files.writeString(policy, Files.readString(policy) + "\nremote.test  outbound=may  route=[127.0.0.1]:" + port + "\n");
         Path mailetContainer = home.resolve("conf/mailetcontainer.xml");
         String xml = Files.readString(mailetContainer);
-        String routed = xml
-            .replaceFirst("(?s)<!-- ROUTE-ALL-MAIL-VIA-SMARTHOST.*?-->",
-                "<gateway>127.0.0.1</gateway><gatewayPort>" + port + "</gatewayPort>")
-            .replaceFirst("<delayTime>[^<]*</delayTime>", "<delayTime>20000, 2000, 2000, 2000</delayTime>");
-        assertThat(routed).contains("<gatewayPort>" + port + "</gatewayPort>");
-        Files.writeString(mailetContainer, routed);
+        String quickRetries = xml.replaceFirst("<delays>[^<]*</delays>", "<delays>20s, 2s, 2s, 2s</delays>");
+        assertThat(quickRetries).contains("<delays>20s, 2s, 2s, 2s</delays>");
+        Files.writeString(mailetContainer, quickRetries);
     }
 
     private static List<String> subjects(List<String> messages) {
