@@ -18,6 +18,7 @@ import dev.tlsprovenance.provenance.CipherSuites;
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
+import dev.tlsprovenance.smtpserver.WantClientAuthSMTPServer;
 
 /**
  * Reads the TLS provenance of the current mail transaction from a James SMTP session.
@@ -28,6 +29,8 @@ import dev.tlsprovenance.provenance.Transport;
  * session on a listener without STARTTLS is implicit TLS. A client certificate can only be present when
  * the listener has {@code <clientAuth>}, which James 3.8.1 always turns into "need": the engine has then
  * already checked the certificate against the listener's truststore, or the handshake would have failed.
+ * A listener served by {@link WantClientAuthSMTPServer} ({@code wantClientAuth="true"}) accepts any
+ * certificate and marks the session so: there the record says "not checked", and the namespace rules judge it.
  *
  * <p>The record is computed once per transaction and kept on the session, so that the {@code Received:}
  * header and the mail attribute describe the very same hop (same time, same values).
@@ -36,6 +39,8 @@ public final class SmtpSessionProvenance {
 
     /** Trust recorded for a client certificate accepted by the listener's TLS engine. */
     public static final String LISTENER_TRUST = "listener-truststore";
+    static final String WANT_CLIENT_AUTH_NOT_CHECKED =
+        "listener requests client certificates without verifying them (wantClientAuth); namespace rules check them";
 
     private static final AttachmentKey<TlsProvenance> CURRENT_TRANSACTION =
         AttachmentKey.of("dev.tlsprovenance.inbound.provenance", TlsProvenance.class);
@@ -83,9 +88,17 @@ public final class SmtpSessionProvenance {
         Optional<X509Certificate> clientCertificate = clientCertificate(ssl);
         clientCertificate.ifPresentOrElse(
             certificate -> builder.peerCertificate(CertificateSummary.of(certificate))
-                .peerVerification(CertificateVerification.verified(LISTENER_TRUST)),
+                .peerVerification(listenerVerification(ssl)),
             () -> builder.peerVerification(CertificateVerification.notPresented()));
         return builder.build();
+    }
+
+    private static CertificateVerification listenerVerification(SSLSession ssl) {
+        boolean acceptedWithoutChecking =
+            WantClientAuthSMTPServer.WANT_UNVERIFIED.equals(ssl.getValue(WantClientAuthSMTPServer.CLIENT_AUTH_SESSION_VALUE));
+        return acceptedWithoutChecking
+            ? CertificateVerification.notChecked(WANT_CLIENT_AUTH_NOT_CHECKED)
+            : CertificateVerification.verified(LISTENER_TRUST);
     }
 
     private static Optional<X509Certificate> clientCertificate(SSLSession ssl) {

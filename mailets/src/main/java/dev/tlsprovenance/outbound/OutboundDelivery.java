@@ -54,7 +54,7 @@ public final class OutboundDelivery {
                 pool.release(connection, tls);
                 lastFailure = DeliveryFailure.requireTlsUnsupported(
                     "REQUIRETLS: next hop " + hop + " did not offer REQUIRETLS after STARTTLS");
-                attempts.add(record(connection, domain, attempt, lastFailure.toString()));
+                attempts.add(record(connection, envelope, domain, attempt, lastFailure.toString()));
                 continue;
             }
             List<RecipientOutcome> outcomes;
@@ -69,14 +69,15 @@ public final class OutboundDelivery {
                     outcomes.add(RecipientOutcome.failed(recipient, lost));
                 }
             }
-            attempts.add(record(connection, domain, attempt, summary(outcomes)));
+            attempts.add(record(connection, envelope, domain, attempt, summary(outcomes)));
             return new DomainDeliveryResult(outcomes, attempts);
         }
         return failAll(envelope, lastFailure, attempts);
     }
 
-    private TlsProvenance record(SmtpConnection connection, String domain, int attempt, String outcome) {
-        return connection.negotiated().toBuilder().recipientDomain(domain).attempt(attempt)
+    /** The connection may have been opened for another mail: what belongs to this mail comes from its envelope. */
+    private TlsProvenance record(SmtpConnection connection, Envelope envelope, String domain, int attempt, String outcome) {
+        return connection.negotiated().toBuilder().recipientDomain(domain).attempt(attempt).requireTls(envelope.requireTls())
             .time(clock.instant()).outcome(outcome).build();
     }
 

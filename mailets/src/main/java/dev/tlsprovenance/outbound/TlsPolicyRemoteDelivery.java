@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,8 +88,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     /** RFC 8689, named as James 3.9 names it. */
     public static final AttributeName REQUIRETLS = AttributeName.of("REQUIRETLS");
     /** Read by James's DSNBounce when a bounceProcessor is configured. */
-    static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
-    static final AttributeName DELIVERY_ERROR_CODE = AttributeName.of("delivery-error-code");
+    static final AttributeName DELIVERY_ERROR = FailedRecipientBounces.DELIVERY_ERROR;
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TlsPolicyRemoteDelivery.class);
     private static final Logger ATTEMPTS = LoggerFactory.getLogger("dev.tlsprovenance.outbound.attempts");
@@ -110,6 +108,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private Scheduler dequeueThread;
     private ScheduledExecutorService evictor;
     private Disposable dequeuer;
+    private FailedRecipientBounces bounces;
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -135,6 +134,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
+        bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(), clock);
         queue = queueFactory.createQueue(MailQueueName.of(settings.outgoingQueue()));
         SmtpConnector connector = new SmtpConnector(settings.heloName(), settings.connectionTimeout(), settings.readTimeout(), clock);
         pool = new ConnectionPool(connector, settings.maxIdleConnectionsPerHop(), settings.idleTimeout());
@@ -272,7 +272,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             }
         }
         if (!failed.isEmpty()) {
-            bounceOrHandToError(mail, failed);
+            bounces.bounceOrHandToError(mail, failed);
         }
         if (!retry.isEmpty()) {
             mail.setRecipients(retry);
@@ -311,55 +311,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         return mxResolver.nextHops(domain);
     }
 
-    /** A DSN that cannot be sent must not cause a retry (that would re-send delivered recipients): error processor. */
-    private void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) {
-        try {
-            bounce(mail, failed);
-        } catch (MessagingException | RuntimeException e) {
-            LOGGER.error("Mail {}: cannot bounce {}; handing it to the error processor", mail.getName(), failed.keySet(), e);
-            try {
-                Mail copy = mail.duplicate();
-                copy.setRecipients(new ArrayList<>(failed.keySet()));
-                copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(failed.values().iterator().next().failure().toString())));
-                getMailetContext().sendMail(copy, Mail.ERROR);
-            } catch (MessagingException | RuntimeException again) {
-                LOGGER.error("Mail {}: cannot hand it to the error processor either; recipients {} are lost", mail.getName(),
-                    failed.keySet(), again);
-            }
-        }
-    }
-
-    private void bounce(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
-        failed.values().forEach(f -> LOGGER.warn("Mail {}: giving up on <{}>: {}", mail.getName(), f.address(), f.failure()));
-        if (!mail.hasSender()) {
-            LOGGER.info("Mail {} has the null sender: no DSN for {}", mail.getName(), failed.keySet());
-            return;
-        }
-        if (settings.bounceProcessor().isPresent()) {
-            Mail copy = mail.duplicate();
-            copy.setRecipients(new ArrayList<>(failed.keySet()));
-            DeliveryFailure first = failed.values().iterator().next().failure();
-            copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(first.toString())));
-            if (first.remoteCode() > 0) {
-                copy.setAttribute(new Attribute(DELIVERY_ERROR_CODE, AttributeValue.of(first.remoteCode())));
-            }
-            getMailetContext().sendMail(copy, settings.bounceProcessor().get());
-            return;
-        }
-        Instant arrival = mail.getAttribute(ARRIVAL).flatMap(a -> a.getValue().valueAs(Long.class))
-            .map(Instant::ofEpochMilli).orElse(clock.instant());
-        DeliveryStatusReport report = new DeliveryStatusReport(settings.heloName(), arrival, clock.instant(),
-            new ArrayList<>(failed.values()));
-        getMailetContext().sendMail(MailAddress.nullSender(), List.of(mail.getMaybeSender().get()),
-            DsnMessages.build(report, mail, postmaster()));
-    }
-
     /** A bug or an unreadable mail: retry it like a temporary failure, then hand it to the error processor. */
-    private MailAddress postmaster() throws MessagingException {
-        MailAddress postmaster = getMailetContext().getPostmaster();
-        return postmaster != null ? postmaster : new MailAddress("postmaster@" + settings.heloName());
-    }
-
     private void requeueWholeMail(Mail mail, Exception cause) {
         try {
             int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);

@@ -56,6 +56,8 @@ public final class ClientCertificateVerifier {
     private final Clock clock;
     private final Map<Path, LoadedFile<Set<TrustAnchor>>> anchors = new ConcurrentHashMap<>();
     private final Map<Path, LoadedFile<Collection<? extends CRL>>> crls = new ConcurrentHashMap<>();
+    /** The JVM's cacerts, read on first need (reading them takes milliseconds). */
+    private volatile Set<TrustAnchor> jvmDefaultAnchors;
 
     public ClientCertificateVerifier(Clock clock) {
         this.clock = clock;
@@ -130,7 +132,7 @@ public final class ClientCertificateVerifier {
         try {
             Set<TrustAnchor> trustAnchors = constraints.trustAnchors().isPresent()
                     ? load(anchors, constraints.trustAnchors().get(), ClientCertificateVerifier::readAnchors)
-                    : jvmDefaultAnchors();
+                    : jvmDefaultAnchorsCached();
             PKIXParameters parameters = new PKIXParameters(trustAnchors);
             parameters.setDate(now);
             parameters.setRevocationEnabled(false);
@@ -177,6 +179,15 @@ public final class ClientCertificateVerifier {
             path.remove(path.size() - 1);
         }
         return path;
+    }
+
+    private Set<TrustAnchor> jvmDefaultAnchorsCached() throws GeneralSecurityException {
+        Set<TrustAnchor> cached = jvmDefaultAnchors;
+        if (cached == null) {
+            cached = jvmDefaultAnchors();
+            jvmDefaultAnchors = cached;
+        }
+        return cached;
     }
 
     private static Set<TrustAnchor> jvmDefaultAnchors() throws GeneralSecurityException {

@@ -13,9 +13,9 @@ import java.util.List;
 final class NamespaceIndex {
     private static final int MAX_SUFFIX_LABELS = 63;
 
-    private final String[] keys;
     private final int[] hashes;
-    private final NamespacePolicy[] values;
+    /** Slot i holds its key as {@code char[]} at 2i and its row at 2i+1: a hit reads one neighbourhood. */
+    private final Object[] entries;
     private final int mask;
     /** Bit n set when some suffix row has n labels ({@code .example.com} has 2). */
     private final long suffixLabelCounts;
@@ -23,9 +23,8 @@ final class NamespaceIndex {
 
     NamespaceIndex(List<NamespacePolicy> rows) {
         int capacity = Integer.highestOneBit(Math.max(4, rows.size() * 2 + 1) - 1) << 1;
-        keys = new String[capacity];
         hashes = new int[capacity];
-        values = new NamespacePolicy[capacity];
+        entries = new Object[capacity * 2];
         mask = capacity - 1;
         long labelCounts = 0;
         boolean suffixes = false;
@@ -89,25 +88,34 @@ final class NamespaceIndex {
     private NamespacePolicy get(String name, int from, int hash) {
         int length = name.length() - from;
         for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-            String key = keys[slot];
+            char[] key = (char[]) entries[slot * 2];
             if (key == null) {
                 return null;
             }
-            if (hashes[slot] == hash && key.length() == length && name.regionMatches(from, key, 0, length)) {
-                return values[slot];
+            if (hashes[slot] == hash && key.length == length && sameChars(name, from, key)) {
+                return (NamespacePolicy) entries[slot * 2 + 1];
             }
         }
+    }
+
+    private static boolean sameChars(String name, int from, char[] key) {
+        for (int i = 0; i < key.length; i++) {
+            if (name.charAt(from + i) != key[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void insert(String key, NamespacePolicy row) {
         int hash = key.hashCode();
         int slot = spread(hash) & mask;
-        while (keys[slot] != null) {
+        while (entries[slot * 2] != null) {
             slot = (slot + 1) & mask;
         }
-        keys[slot] = key;
         hashes[slot] = hash;
-        values[slot] = row;
+        entries[slot * 2] = key.toCharArray();
+        entries[slot * 2 + 1] = row;
     }
 
     private static int spread(int hash) {

@@ -33,6 +33,11 @@ public final class CertificateVerification {
         return NOT_CHECKED;
     }
 
+    /** A certificate was presented but deliberately not checked here; the reason says who checks it, if anyone. */
+    public static CertificateVerification notChecked(String reason) {
+        return new CertificateVerification(VerificationStatus.NOT_CHECKED, "", reason);
+    }
+
     public static CertificateVerification notPresented() {
         return NOT_PRESENTED;
     }

@@ -51,12 +51,26 @@ class TlsPolicyHotReloadTest {
             rewrite(james.confDirectory().resolve("tls-policy.conf"),
                 "contoso1.microsoftonline.com  inbound=none\nother.test  outbound=verfy\n");
             assertThat(rcptInCleartext(james, PROTECTED)).as("the broken edit is ignored").isEqualTo(530);
-            await().atMost(Duration.ofSeconds(10)).until(() -> errors().stream().anyMatch(line -> line.contains(
+            await().atMost(Duration.ofSeconds(10)).until(() -> logLines().stream().anyMatch(line -> line.contains(
                 "tls-policy.conf line 2: unknown outbound level 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)")));
-            assertThat(errors()).anyMatch(line -> line.startsWith("TLS policy file REJECTED, the previous table (1 rows"));
+            assertThat(logLines()).anyMatch(line -> line.startsWith("TLS policy file REJECTED, the previous table (1 rows"));
 
             rewrite(james.confDirectory().resolve("tls-policy.conf"), "contoso1.microsoftonline.com  inbound=none\n");
             assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
+        }
+    }
+
+    @Test
+    void hooksMailetsAndMatchersShareOneLoadedTable() throws Exception {
+        try (JamesTestServer james = JamesTestServer.builder()
+            .withGuiceExtensionModule(TlsProvenanceModule.class.getName())
+            .withHook("dev.tlsprovenance.inbound.RequireTlsForNamespacesHook")
+            .withMailets("<mailet match=\"dev.tlsprovenance.matchers.RecipientNamespaceInboundRuleIs=require\" "
+                + "class=\"dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy\"/>")
+            .withConfFile("tls-policy.conf", "contoso1.microsoftonline.com  inbound=require\n")
+            .build().start()) {
+            String file = james.confDirectory().resolve("tls-policy.conf").toString();
+            assertThat(logLines()).filteredOn(line -> line.startsWith("TLS policy loaded from " + file + ":")).hasSize(1);
         }
     }
 
@@ -100,7 +114,7 @@ class TlsPolicyHotReloadTest {
         Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plusSeconds(2)));
     }
 
-    private static List<String> errors() {
+    private static List<String> logLines() {
         synchronized (LOG.list) {
             return LOG.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
         }

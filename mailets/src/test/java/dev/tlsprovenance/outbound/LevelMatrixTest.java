@@ -95,6 +95,13 @@ class LevelMatrixTest {
             } else {
                 assertThat(outcome.failure().get().toString()).startsWith(diagnostic);
                 assertThat(outcome.failure().get().isTemporary()).isTrue();
+                // after the last retry: the DSN's per-recipient block names the permanent status and the TLS reason
+                DeliveryFailure last = outcome.failure().get().finalised();
+                String finalStatus = diagnostic.startsWith("4.7.10") ? "5.7.10" : "5.7.5";
+                String dsn = new DeliveryStatusReport("james.sender.test", java.time.Instant.now(), java.time.Instant.now(),
+                    List.of(new DeliveryStatusReport.FailedRecipient("bob@partner.test", last, attempt.nextHop()))).deliveryStatus();
+                assertThat(dsn).contains("Status: " + finalStatus + "\r\n",
+                    "Diagnostic-Code: smtp; 550 " + finalStatus + " " + diagnostic.substring(diagnostic.indexOf(' ') + 1));
                 assertThat(attempt.outcome().get()).startsWith(diagnostic);
                 assertThat(peer.transactions()).isEmpty();
                 if (behaviour.offersWorkingTls()) {

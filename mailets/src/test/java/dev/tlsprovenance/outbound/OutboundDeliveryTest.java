@@ -41,6 +41,40 @@ class OutboundDeliveryTest {
     }
 
     @Test
+    void aPooledConnectionTheServerNoLongerWantsIsReplacedByANewOne() throws Exception {
+        try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().peer(PARTNER)).start()) {
+            OutboundDelivery delivery = OutboundFixtures.delivery(2);
+            assertThat(deliver(delivery, OutboundFixtures.policy(OutboundLevel.VERIFY), OutboundFixtures.hop(peer), TO_BOB)
+                .outcomes().get(0).isDelivered()).isTrue();
+            peer.replyTo("RSET", "421 4.4.2 Idle too long, closing");
+            DomainDeliveryResult second = deliver(delivery, OutboundFixtures.policy(OutboundLevel.VERIFY), OutboundFixtures.hop(peer), TO_BOB);
+            assertThat(second.outcomes().get(0).isDelivered()).isTrue();
+            assertThat(peer.connectionCount()).isEqualTo(2);
+            assertThat(peer.acceptedTransactions()).extracting(ReceivedTransaction::connectionNumber).containsExactly(1, 2);
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosedWithQuitAfterTheIdleTimeout() throws Exception {
+        try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().peer(PARTNER)).start()) {
+            SmtpConnector connector = new SmtpConnector(OutboundFixtures.HELO, java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(5), java.time.Clock.systemUTC());
+            ConnectionPool pool = new ConnectionPool(connector, 4, java.time.Duration.ofMillis(200));
+            OutboundDelivery delivery = new OutboundDelivery(pool, new OutboundTlsCache(java.time.Clock.systemUTC()), java.time.Clock.systemUTC());
+            assertThat(deliver(delivery, OutboundFixtures.policy(OutboundLevel.VERIFY), OutboundFixtures.hop(peer), TO_BOB)
+                .outcomes().get(0).isDelivered()).isTrue();
+            assertThat(pool.idleConnections()).isEqualTo(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                pool.evictIdle();
+                return pool.idleConnections() == 0;
+            });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> peer.commandLog().stream().anyMatch(line -> line.endsWith(" QUIT")));
+            pool.close();
+        }
+    }
+
+    @Test
     void newConnectionsResumeTheTlsSessionOfTheRow() throws Exception {
         try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().peer(PARTNER)).start()) {
             OutboundDelivery delivery = OutboundFixtures.delivery(0);

@@ -7,8 +7,11 @@ import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
 import dev.tlsprovenance.provenance.VerificationStatus;
+import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.pki.TestPki;
 import dev.tlsprovenance.testing.postfix.PostfixPeer;
+import dev.tlsprovenance.testing.smtp.SmtpTestClient;
+import dev.tlsprovenance.testing.smtp.TestMessages;
 
 import java.util.List;
 
@@ -60,6 +63,30 @@ class PostfixInteropTest {
             String session = postfix.awaitLogLine("ehlo=");
             assertThat(session).contains("disconnect from localhost", "ehlo=1").doesNotContain("mail=", "rcpt=", "data=");
             assertThat(postfix.messages()).isEmpty();
+        }
+    }
+
+    @Test
+    void jamesWithTlsPolicyRemoteDeliveryDeliversToPostfixAtSecure() throws Exception {
+        try (PostfixPeer postfix = PostfixPeer.builder().domain("partner.test")
+                .identity(TestPki.shared().peer("mx.postfix.test")).start();
+             JamesTestServer james = JamesTestServer.builder()
+                 .withConfFile("tls-policy.conf", "partner.test  outbound=secure  match=mx.postfix.test  ca="
+                     + OutboundFixtures.caOnlyBundle() + "  route=[localhost]:" + postfix.port() + "\n")
+                 .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
+                 .withMailets("<mailet match=\"All\" class=\"dev.tlsprovenance.outbound.TlsPolicyRemoteDelivery\">\n"
+                     + "  <heloName>james.sender.test</heloName>\n  <delays>500ms</delays>\n</mailet>\n")
+                 .build().start()) {
+            String sender = "sender@" + JamesTestServer.LOCAL_DOMAIN;
+            try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+                client.ehlo("client.test");
+                assertThat(client.send(sender, List.of("bob@partner.test"),
+                    TestMessages.simple(sender, "bob@partner.test", "james to postfix")).code()).isEqualTo(250);
+                client.quit();
+            }
+            String message = postfix.awaitMessages(1).get(0);
+            assertThat(message).contains("(using TLSv1.3 with cipher", "by mx.postfix.test (Postfix) with ESMTPS id",
+                "from james.sender.test", "by mx.james.test (JAMES SMTP Server", "Subject: james to postfix");
         }
     }
 }

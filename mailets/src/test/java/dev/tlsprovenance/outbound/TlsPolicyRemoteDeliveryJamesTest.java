@@ -34,6 +34,9 @@ class TlsPolicyRemoteDeliveryJamesTest {
     private static final TestSmtpPeer STRIPPING_PEER;
     private static final TestSmtpPeer CLEARTEXT_PEER;
     private static final TestSmtpPeer MUTUAL_PEER;
+    private static final TestSmtpPeer EXPIRED_PEER;
+    private static final TestSmtpPeer EVIL_PEER;
+    private static final TestSmtpPeer SMTPS_PEER;
     private static final Path CLIENT_KEYSTORE;
 
     static {
@@ -44,6 +47,9 @@ class TlsPolicyRemoteDeliveryJamesTest {
             CLEARTEXT_PEER = TestSmtpPeer.builder().serverName("mx.open.test").start();
             MUTUAL_PEER = TestSmtpPeer.builder().serverName("mx.mutual.test").identity(pki.peer(PARTNER))
                 .clientAuth(TestSmtpPeer.ClientAuth.NEED).start();
+            EXPIRED_PEER = TestSmtpPeer.builder().serverName("mx.expired.test").identity(pki.expired("mx.expired.test")).start();
+            EVIL_PEER = TestSmtpPeer.builder().serverName("mx.evil.test").identity(pki.peer("mx.evil.test")).start();
+            SMTPS_PEER = TestSmtpPeer.builder().serverName(PARTNER).identity(pki.peer(PARTNER)).implicitTls().start();
             CLIENT_KEYSTORE = pki.clientTls("james.sender.test")
                 .writeKeyStorePkcs12(Files.createTempFile("client", ".p12"), "secret");
         } catch (IOException e) {
@@ -58,6 +64,10 @@ class TlsPolicyRemoteDeliveryJamesTest {
             + "open.test      outbound=may  route=[localhost]:" + CLEARTEXT_PEER.port() + "\n"
             + "mutual.test    outbound=verify  ca=" + ca + "  client-cert=" + CLIENT_KEYSTORE
             + "  client-cert-password=secret  route=[localhost]:" + MUTUAL_PEER.port() + "\n"
+            + "expired.test   outbound=verify  ca=" + ca + "  route=[localhost]:" + EXPIRED_PEER.port() + "\n"
+            + "contoso1.microsoftonline.com  outbound=secure  match=*.mail.protection.outlook.com  ca=" + ca
+            + "  route=[localhost]:" + EVIL_PEER.port() + "\n"
+            + "smtps.test     outbound=secure  match=" + PARTNER + "  ca=" + ca + "  route=smtps:[localhost]:" + SMTPS_PEER.port() + "\n"
             + "default        outbound=may\n";
     }
 
@@ -65,6 +75,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
     static JamesTestServer james = JamesTestServer.builder()
         .withConfFile("tls-policy.conf", policyFile())
         .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
+        .withHook("dev.tlsprovenance.requiretls.RequireTlsReceivingHook")
         .withMailets("<mailet match=\"HasHeader=X-Require-Tls\" class=\"SetMailAttribute\">\n"
             + "  <REQUIRETLS>true</REQUIRETLS>\n"
             + "</mailet>\n"
@@ -83,7 +94,8 @@ class TlsPolicyRemoteDeliveryJamesTest {
 
     @BeforeEach
     void forgetPeersLedgerAndDeliveries() throws IOException {
-        List.of(PARTNER_PEER, STRIPPING_PEER, CLEARTEXT_PEER, MUTUAL_PEER).forEach(TestSmtpPeer::resetRecords);
+        List.of(PARTNER_PEER, STRIPPING_PEER, CLEARTEXT_PEER, MUTUAL_PEER, EXPIRED_PEER, EVIL_PEER, SMTPS_PEER)
+            .forEach(TestSmtpPeer::resetRecords);
         Files.deleteIfExists(james.workingDirectory().resolve("var/tls-ledger/outbound.jsonl"));
         james.clearDelivered();
     }
@@ -196,5 +208,63 @@ class TlsPolicyRemoteDeliveryJamesTest {
             "Diagnostic-Code: smtp; 550 5.7.30 REQUIRETLS: server did not offer STARTTLS");
         assertThat(CLEARTEXT_PEER.transactions()).isEmpty();
         assertThat(CLEARTEXT_PEER.cleartextMessageBytes()).isZero();
+    }
+
+    @Test
+    void anExpiredCertificateAtVerifyIsBouncedWithTheExpiryDate() throws Exception {
+        submit(List.of("frank@expired.test"), TestMessages.simple(SENDER, "frank@expired.test", "expired peer"));
+
+        DeliveredMail dsn = awaitDsnFor("frank@expired.test");
+        String expiry = TestPki.shared().expired("mx.expired.test").certificate().getNotAfter().toInstant()
+            .atOffset(java.time.ZoneOffset.UTC).toLocalDate().toString();
+        assertThat(dsn.body()).contains("Status: 5.7.5\r\n",
+            "Diagnostic-Code: smtp; 550 5.7.5 certificate expired " + expiry + "\r\n");
+        assertThat(EXPIRED_PEER.transactions()).isEmpty();
+        assertThat(EXPIRED_PEER.tlsHandshakes()).isEqualTo(3);
+    }
+
+    @Test
+    void theCoexistenceRowRefusesAServerWhoseNameDoesNotMatch() throws Exception {
+        submit(List.of("user@contoso1.microsoftonline.com"),
+            TestMessages.simple(SENDER, "user@contoso1.microsoftonline.com", "to the hosted namespace"));
+
+        DeliveredMail dsn = awaitDsnFor("user@contoso1.microsoftonline.com");
+        assertThat(dsn.body()).contains("Status: 5.7.5\r\n", "Diagnostic-Code: smtp; 550 5.7.5 name mismatch: got mx.evil.test,"
+            + " localhost, expected *.mail.protection.outlook.com\r\n");
+        assertThat(EVIL_PEER.transactions()).isEmpty();
+        assertThat(EVIL_PEER.cleartextMessageBytes()).isZero();
+    }
+
+    @Test
+    void implicitTlsRouteAndOneConnectionForSeveralMails() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            submit(List.of("gina@smtps.test"), TestMessages.simple(SENDER, "gina@smtps.test", "smtps " + i));
+            SMTPS_PEER.awaitTransactions(i + 1);
+        }
+        assertThat(SMTPS_PEER.transactions()).allMatch(ReceivedTransaction::overTls)
+            .extracting(ReceivedTransaction::connectionNumber).containsOnly(1);
+        assertThat(SMTPS_PEER.connectionCount()).isEqualTo(1);
+        assertThat(SMTPS_PEER.startTlsCommands()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledgerLines().stream().filter(l -> l.contains("\"domain\":\"smtps.test\"")).count() == 3);
+        assertThat(ledgerLines()).filteredOn(l -> l.contains("\"domain\":\"smtps.test\""))
+            .allMatch(l -> l.contains("\"transport\":\"implicit-tls\"") && l.contains("\"next-hop\":\"localhost:" + SMTPS_PEER.port() + "\""));
+    }
+
+    @Test
+    void requireTlsReceivedOverStartTlsIsPassedOnToTheNextHop() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+            client.ehlo("client.test");
+            assertThat(client.startTls(TestPki.shared().trustingRoot()).code()).isEqualTo(220);
+            assertThat(client.ehlo("client.test").text()).contains("REQUIRETLS");
+            assertThat(client.mailFrom(SENDER, "REQUIRETLS").code()).isEqualTo(250);
+            assertThat(client.rcptTo("bob@partner.test").code()).isEqualTo(250);
+            assertThat(client.data(TestMessages.simple(SENDER, "bob@partner.test", "requiretls end to end")).code()).isEqualTo(250);
+            client.quit();
+        }
+
+        ReceivedTransaction received = PARTNER_PEER.awaitTransactions(1).get(0);
+        assertThat(received.mailParameters()).containsExactly("REQUIRETLS");
+        assertThat(received.data()).contains("Subject: requiretls end to end");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ledgerLines().stream().anyMatch(l -> l.contains("\"requiretls\":\"yes\"")));
     }
 }

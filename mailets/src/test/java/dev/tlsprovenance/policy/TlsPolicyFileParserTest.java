@@ -165,6 +165,17 @@ class TlsPolicyFileParserTest {
     }
 
     @Test
+    void clientCrlMustBeAPemCrlFile() throws Exception {
+        PolicyTestFiles.pemBundle(conf.resolve("ca.pem"));
+        assertThatThrownBy(() -> parse("a.test inbound=require-verified-client-cert client-crl=ca.pem"))
+                .hasMessageStartingWith("tls-policy.conf line 1: client-crl file '" + conf.resolve("ca.pem") + "' ");
+        assertRejected("a.test inbound=require client-crl=ca.pem", 1,
+                "client-crl= only applies to inbound=require-verified-client-cert");
+        assertRejected("a.test inbound=require-verified-client-cert client-crl=none.crl", 1,
+                "client-crl file '" + conf.resolve("none.crl") + "' does not exist");
+    }
+
+    @Test
     void unknownMinProtocol() {
         assertRejected("a.test min-protocol=SSLv3", 1, "unknown min-protocol 'SSLv3' (expected one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3)");
     }

@@ -2,6 +2,8 @@ package dev.tlsprovenance.smtpserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import javax.net.ssl.SSLSession;
@@ -13,6 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.provenance.CertificateSummary;
+import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.VerificationStatus;
+import dev.tlsprovenance.testing.james.DeliveredMail;
 import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.pki.Pem;
 import dev.tlsprovenance.testing.pki.TestCertificate;
@@ -31,6 +38,7 @@ class WantClientAuthListenerTest {
     private static final TestPki PKI = TestPki.shared();
     private static final String PARTNER = "user@partner.test";
     private static final String UNPROTECTED = "user@james.test";
+    private static final String TLS_ONLY = "user@contoso1.microsoftonline.com";
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
@@ -38,7 +46,8 @@ class WantClientAuthListenerTest {
         .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withConfFile("smtpserver.xml", smtpServerXml())
         .withConfFile("tls-policy.conf", "partner.test  inbound=require-verified-client-cert  client-ca=partner-ca.pem"
-            + "  client-crl=partner.crl  client-names=mx.partner.test\n")
+            + "  client-crl=partner.crl  client-names=mx.partner.test\n"
+            + "contoso1.microsoftonline.com  inbound=require\n")
         .withConfFile("partner-ca.pem", PKI.root().certificatePem())
         .withConfFile("partner.crl", Pem.crl(PKI.intermediate().revocationList(PKI.revoked("mx.partner.test"))))
         .build();
@@ -55,7 +64,14 @@ class WantClientAuthListenerTest {
             assertThat(client.rcptTo(PARTNER).code()).isEqualTo(250);
             assertThat(client.data(TestMessages.simple("sender@partner.test", PARTNER, "want")).code()).isEqualTo(250);
         }
-        assertThat(james.awaitDeliveredMails(1).get(0).recipients()).containsExactly(PARTNER);
+        DeliveredMail mail = james.awaitDeliveredMails(1).get(0);
+        assertThat(mail.recipients()).containsExactly(PARTNER);
+        TlsProvenance hop = ProvenanceAttributes.fromAttributeValue(mail.attributes().get(ProvenanceAttributes.INBOUND.asString()));
+        assertThat(hop.peerCertificate().map(CertificateSummary::subject)).contains("CN=mx.partner.test");
+        assertThat(hop.peerVerification().status())
+            .as("the listener accepted the certificate without checking it: the record must not call it verified")
+            .isEqualTo(VerificationStatus.NOT_CHECKED);
+        assertThat(hop.peerVerification().reason()).contains("wantClientAuth");
     }
 
     @Test
@@ -86,22 +102,26 @@ class WantClientAuthListenerTest {
     }
 
     static Stream<Arguments> refusedCertificates() {
-        return Stream.of(
-            Arguments.of("expired", PKI.expired("mx.partner.test"), "validity dates",
-                "client certificate CN=mx.partner.test expired on "),
-            Arguments.of("untrusted", PKI.signedByUnknownCa("mx.partner.test"), "chain to trust anchors",
-                "client certificate CN=mx.partner.test is not trusted: does not chain to private-ca:"),
-            Arguments.of("wrong name", PKI.client("mx.other.test"), "expected names",
-                "client certificate names [mx.other.test] match none of the expected [mx.partner.test]"),
-            Arguments.of("revoked", PKI.revoked("mx.partner.test"), "revocation",
+        List<Arguments> cases = new ArrayList<>();
+        for (boolean implicitTls : List.of(false, true)) {
+            String transport = implicitTls ? "SMTPS" : "STARTTLS";
+            cases.add(Arguments.of(transport + " expired", implicitTls, PKI.expired("mx.partner.test"), "validity dates",
+                "client certificate CN=mx.partner.test expired on "));
+            cases.add(Arguments.of(transport + " untrusted", implicitTls, PKI.signedByUnknownCa("mx.partner.test"),
+                "chain to trust anchors", "client certificate CN=mx.partner.test is not trusted: does not chain to private-ca:"));
+            cases.add(Arguments.of(transport + " wrong name", implicitTls, PKI.client("mx.other.test"), "expected names",
+                "client certificate names [mx.other.test] match none of the expected [mx.partner.test]"));
+            cases.add(Arguments.of(transport + " revoked", implicitTls, PKI.revoked("mx.partner.test"), "revocation",
                 "client certificate CN=mx.partner.test is revoked"));
+        }
+        return cases.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedCertificates")
-    void refusedCertificateGetsTheFailedCheckInTheReply(String label, TestCertificate identity, String check,
-                                                        String reasonStart) throws Exception {
-        try (SmtpTestClient client = startTls(identity)) {
+    void refusedCertificateGetsTheFailedCheckInTheReply(String label, boolean implicitTls, TestCertificate identity,
+                                                        String check, String reasonStart) throws Exception {
+        try (SmtpTestClient client = implicitTls ? implicitTls(identity) : startTls(identity)) {
             assertThat(client.sslSession().map(SSLSession::getProtocol)).contains("TLSv1.3");
             client.mailFrom("sender@example.test");
             SmtpReply refused = client.rcptTo(PARTNER);
@@ -109,8 +129,28 @@ class WantClientAuthListenerTest {
             assertThat(refused.enhancedCode()).isEqualTo("5.7.1");
             assertThat(refused.text()).startsWith("5.7.1 Client certificate check failed (" + check
                 + ") for recipient namespace partner.test: " + reasonStart);
+            assertThat(client.rcptTo(TLS_ONLY).code()).as("inbound=require needs TLS, not a good certificate").isEqualTo(250);
             assertThat(client.rcptTo(UNPROTECTED).code()).isEqualTo(250);
         }
+    }
+
+    @Test
+    void senderNamespaceWithClientCertificateRuleChecksTheCertificate() throws Exception {
+        try (SmtpTestClient client = startTls(PKI.client("mx.other.test"))) {
+            SmtpReply refused = client.mailFrom("sender@partner.test");
+            assertThat(refused.code()).isEqualTo(550);
+            assertThat(refused.text()).startsWith(
+                "5.7.1 Client certificate check failed (expected names) for sender namespace partner.test: ");
+        }
+        try (SmtpTestClient client = startTls(PKI.client("mx.partner.test"))) {
+            assertThat(client.mailFrom("sender@partner.test").code()).isEqualTo(250);
+        }
+    }
+
+    private static SmtpTestClient implicitTls(TestCertificate identity) throws Exception {
+        SmtpTestClient client = SmtpTestClient.connectImplicitTls("localhost", james.listenerPorts().get(1), clientTls(identity));
+        client.ehlo("mx.partner.test");
+        return client;
     }
 
     private static SmtpTestClient startTls(TestCertificate identity) throws Exception {
@@ -144,8 +184,7 @@ class WantClientAuthListenerTest {
             + "    <helloName autodetect=\"false\">" + TestPki.SERVER_HOST + "</helloName>\n"
             + "    <authorizedAddresses>127.0.0.0/8</authorizedAddresses>\n"
             + "    <maxmessagesize>0</maxmessagesize>\n"
-            + "    <handlerchain>\n"
-            + "      <handler class=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\"/>\n"
+            + "    <handlerchain coreHandlersPackage=\"dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers\">\n"
             + "      <handler class=\"dev.tlsprovenance.inbound.RequireTlsForNamespacesHook\"/>\n"
             + "    </handlerchain>\n"
             + "    <gracefulShutdown>false</gracefulShutdown>\n"

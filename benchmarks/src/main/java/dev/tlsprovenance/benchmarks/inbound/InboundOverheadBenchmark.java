@@ -46,37 +46,67 @@ public final class InboundOverheadBenchmark {
             showWhatEachServerAdds(stock, "A");
             showWhatEachServerAdds(ours, "B");
             InboundLoad load = new InboundLoad();
-            for (JamesTestServer server : List.of(stock, ours)) {
-                load.messagesPerSecond(server, InboundLoad.Mode.REUSED_CONNECTION, settings.warmupMessages);
-                load.messagesPerSecond(server, InboundLoad.Mode.NEW_CONNECTION, Math.max(1, settings.warmupMessages / 4));
+            for (int cycle = 1; cycle <= settings.warmupCycles; cycle++) {
+                for (JamesTestServer server : List.of(stock, ours)) {
+                    double reused = load.messagesPerSecond(server, InboundLoad.Mode.REUSED_CONNECTION, settings.warmupMessages);
+                    double fresh = load.messagesPerSecond(server, InboundLoad.Mode.NEW_CONNECTION,
+                        Math.max(1, settings.warmupMessages / 10));
+                    System.out.printf(Locale.ROOT, "warm-up %d %s: %.1f msg/s new connection, %.1f msg/s reused%n",
+                        cycle, server == stock ? "A" : "B", fresh, reused);
+                }
             }
-            Map<InboundLoad.Mode, List<Double>> a = new EnumMap<>(InboundLoad.Mode.class);
-            Map<InboundLoad.Mode, List<Double>> b = new EnumMap<>(InboundLoad.Mode.class);
-            Map<InboundLoad.Mode, List<Double>> ratios = new EnumMap<>(InboundLoad.Mode.class);
+            Map<InboundLoad.Mode, Figures> figures = new EnumMap<>(InboundLoad.Mode.class);
+            for (InboundLoad.Mode mode : InboundLoad.Mode.values()) {
+                figures.put(mode, new Figures());
+            }
             for (int round = 1; round <= settings.rounds; round++) {
                 boolean stockFirst = round % 2 == 1;
                 for (InboundLoad.Mode mode : InboundLoad.Mode.values()) {
                     int messages = mode == InboundLoad.Mode.NEW_CONNECTION ? settings.newConnectionMessages : settings.reusedMessages;
-                    double first = load.messagesPerSecond(stockFirst ? stock : ours, mode, messages);
-                    double second = load.messagesPerSecond(stockFirst ? ours : stock, mode, messages);
-                    double rateA = stockFirst ? first : second;
-                    double rateB = stockFirst ? second : first;
-                    a.computeIfAbsent(mode, m -> new ArrayList<>()).add(rateA);
-                    b.computeIfAbsent(mode, m -> new ArrayList<>()).add(rateB);
-                    ratios.computeIfAbsent(mode, m -> new ArrayList<>()).add(rateB / rateA);
-                    System.out.printf(Locale.ROOT, "round %d (%s first) %-27s A %8.1f msg/s   B %8.1f msg/s   B/A %.3f%n",
-                        round, stockFirst ? "A" : "B", mode.label, rateA, rateB, rateB / rateA);
+                    InboundLoad.Result first = load.measure(stockFirst ? stock : ours, mode, messages);
+                    InboundLoad.Result second = load.measure(stockFirst ? ours : stock, mode, messages);
+                    InboundLoad.Result resultA = stockFirst ? first : second;
+                    InboundLoad.Result resultB = stockFirst ? second : first;
+                    figures.get(mode).add(resultA, resultB);
+                    System.out.printf(Locale.ROOT, "round %d (%s first) %-27s A %7.1f msg/s %6.0f us CPU/msg | "
+                            + "B %7.1f msg/s %6.0f us CPU/msg | B/A rate %.3f, CPU %.3f%n",
+                        round, stockFirst ? "A" : "B", mode.label,
+                        resultA.messagesPerSecond, resultA.cpuMicrosPerMessage,
+                        resultB.messagesPerSecond, resultB.cpuMicrosPerMessage,
+                        resultB.messagesPerSecond / resultA.messagesPerSecond,
+                        resultB.cpuMicrosPerMessage / resultA.cpuMicrosPerMessage);
                 }
             }
             System.out.println("---");
             for (InboundLoad.Mode mode : InboundLoad.Mode.values()) {
-                double medianA = median(a.get(mode));
-                double medianB = median(b.get(mode));
-                double pairedRatio = median(ratios.get(mode));
-                System.out.printf(Locale.ROOT, "median %-27s A %8.1f msg/s   B %8.1f msg/s   B/A of medians %.3f,"
-                        + " median of per-round B/A %.3f (overhead %+.1f%%)%n",
-                    mode.label, medianA, medianB, medianB / medianA, pairedRatio, (1 - pairedRatio) * 100);
+                Figures f = figures.get(mode);
+                double pairedRatio = median(f.rateRatios);
+                System.out.printf(Locale.ROOT, "median %-27s A %7.1f msg/s, B %7.1f msg/s; median of per-round B/A %.3f"
+                        + " (throughput overhead %+.1f%%)%n",
+                    mode.label, median(f.ratesA), median(f.ratesB), pairedRatio, (1 - pairedRatio) * 100);
+                System.out.printf(Locale.ROOT, "median %-27s A %6.0f us CPU/msg, B %6.0f us CPU/msg; median of per-round"
+                        + " B/A %.3f (CPU overhead %+.1f%%)%n",
+                    mode.label, median(f.cpuA), median(f.cpuB), median(f.cpuRatios), (median(f.cpuRatios) - 1) * 100);
             }
+        }
+    }
+
+    /** Per-mode series over the rounds. */
+    private static final class Figures {
+        final List<Double> ratesA = new ArrayList<>();
+        final List<Double> ratesB = new ArrayList<>();
+        final List<Double> rateRatios = new ArrayList<>();
+        final List<Double> cpuA = new ArrayList<>();
+        final List<Double> cpuB = new ArrayList<>();
+        final List<Double> cpuRatios = new ArrayList<>();
+
+        void add(InboundLoad.Result a, InboundLoad.Result b) {
+            ratesA.add(a.messagesPerSecond);
+            ratesB.add(b.messagesPerSecond);
+            rateRatios.add(b.messagesPerSecond / a.messagesPerSecond);
+            cpuA.add(a.cpuMicrosPerMessage);
+            cpuB.add(b.cpuMicrosPerMessage);
+            cpuRatios.add(b.cpuMicrosPerMessage / a.cpuMicrosPerMessage);
         }
     }
 

@@ -9,10 +9,13 @@ final class InboundSettings {
     static final String DEFAULT_CORE_HANDLERS = "dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers";
     static final String DEFAULT_MAILETS = "dev.tlsprovenance.headers.AddTlsProvenanceHeaders";
 
-    final int rounds = Integer.getInteger("bench.rounds", 15);
-    final int newConnectionMessages = Integer.getInteger("bench.newConnection.messages", 80);
-    final int reusedMessages = Integer.getInteger("bench.reused.messages", 500);
-    final int warmupMessages = Integer.getInteger("bench.warmup.messages", 600);
+    final int rounds = Integer.getInteger("bench.rounds", 9);
+    final int newConnectionMessages = Integer.getInteger("bench.newConnection.messages", 200);
+    final int reusedMessages = Integer.getInteger("bench.reused.messages", 3000);
+    /** Reused-connection messages per warm-up cycle and server (a quarter of it over new connections). */
+    final int warmupMessages = Integer.getInteger("bench.warmup.messages", 1500);
+    /** Warm-up cycles, alternating A and B: the JIT needs tens of thousands of SMTP commands. */
+    final int warmupCycles = Integer.getInteger("bench.warmup.cycles", 3);
     /** B's core handler package; empty = James's stock CoreCmdHandlerLoader. */
     final String coreHandlersPackage = System.getProperty("bench.b.coreHandlersPackage", DEFAULT_CORE_HANDLERS).trim();
     /** Extra hook classes for B's handler chain, comma-separated. */
@@ -35,6 +38,6 @@ final class InboundSettings {
     @Override
     public String toString() {
         return "rounds=" + rounds + " newConnection.messages=" + newConnectionMessages
-            + " reused.messages=" + reusedMessages + " warmup.messages=" + warmupMessages;
+            + " reused.messages=" + reusedMessages + " warmup.messages=" + warmupMessages + " warmup.cycles=" + warmupCycles;
     }
 }

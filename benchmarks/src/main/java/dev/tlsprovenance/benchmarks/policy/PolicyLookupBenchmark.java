@@ -1,8 +1,5 @@
 package dev.tlsprovenance.benchmarks.policy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,10 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import dev.tlsprovenance.policy.InboundRule;
 import dev.tlsprovenance.policy.NamespacePolicy;
-import dev.tlsprovenance.policy.OutboundLevel;
-import dev.tlsprovenance.policy.OutboundPolicy;
 import dev.tlsprovenance.policy.TlsPolicyTable;
 
 /**
@@ -37,7 +31,7 @@ import dev.tlsprovenance.policy.TlsPolicyTable;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class PolicyLookupBenchmark {
-    private static final int QUERIES = 4096;
+    static final int QUERIES = 4096;
 
     @Param({"1000", "10000", "100000"})
     int rows;
@@ -48,38 +42,8 @@ public class PolicyLookupBenchmark {
 
     @Setup(Level.Trial)
     public void buildTable() {
-        List<NamespacePolicy> policies = new ArrayList<>(rows + 1);
-        for (int i = 0; i < rows; i++) {
-            String namespace = i % 2 == 0 ? "tenant" + i + ".example.test" : ".tenant" + i + ".hosted.test";
-            policies.add(NamespacePolicy.builder(namespace, "tls-policy.conf:" + (i + 1))
-                    .inbound(InboundRule.REQUIRE)
-                    .outbound(OutboundPolicy.builder().level(OutboundLevel.SECURE).build())
-                    .build());
-        }
-        policies.add(NamespacePolicy.builder(NamespacePolicy.DEFAULT_NAMESPACE, "tls-policy.conf:" + (rows + 1)).build());
-        table = TlsPolicyTable.of(policies);
-
-        Random random = new Random(42);
-        queries = new String[QUERIES];
-        for (int q = 0; q < QUERIES; q++) {
-            int row = random.nextInt(rows);
-            String query;
-            switch (q % 3) {
-                case 0:
-                    row &= ~1;
-                    query = "tenant" + row + ".example.test";
-                    break;
-                case 1:
-                    row |= 1;
-                    row = row < rows ? row : row - 2;
-                    query = "mx" + q + ".eu.tenant" + row + ".hosted.test";
-                    break;
-                default:
-                    query = "unlisted" + row + ".elsewhere.test";
-                    break;
-            }
-            queries[q] = q % 8 == 7 ? query.toUpperCase() + "." : query;
-        }
+        table = PolicyLookupData.table(rows);
+        queries = PolicyLookupData.queries(rows, QUERIES);
     }
 
     @Benchmark

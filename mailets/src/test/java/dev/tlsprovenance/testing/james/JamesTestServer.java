@@ -165,6 +165,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
     @Override
     public synchronized void close() {
         if (server != null) {
+            disposeAllStoredMails();
             server.stop();
             server = null;
             ports = List.of();
@@ -234,9 +235,17 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         return awaitMailsIn(DELIVERED, count);
     }
 
+    public List<DeliveredMail> awaitDeliveredMails(int count, Duration timeout) {
+        return awaitMailsIn(DELIVERED, count, timeout);
+    }
+
     /** Waits up to {@link #DEFAULT_TIMEOUT} until {@code repositoryUrl} holds at least {@code count} mails. */
     public List<DeliveredMail> awaitMailsIn(String repositoryUrl, int count) {
-        await().atMost(DEFAULT_TIMEOUT).pollInterval(Duration.ofMillis(20))
+        return awaitMailsIn(repositoryUrl, count, DEFAULT_TIMEOUT);
+    }
+
+    public List<DeliveredMail> awaitMailsIn(String repositoryUrl, int count, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(20))
             .until(() -> mailCount(repositoryUrl) >= count);
         return mailsIn(repositoryUrl);
     }
@@ -339,6 +348,17 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
             Path target = conf.resolve(file.getKey());
             Files.createDirectories(target.getParent());
             Files.copy(file.getValue(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void disposeAllStoredMails() {
+        try {
+            MailRepositoryProbeImpl repositories = server.getProbe(MailRepositoryProbeImpl.class);
+            for (MailRepositoryUrl url : repositories.listRepositoryUrls()) {
+                disposeStoredMails(repositories.getMailRepositoryStore().select(url));
+            }
+        } catch (Exception e) {
+            // only hygiene: stopping matters more
         }
     }
 

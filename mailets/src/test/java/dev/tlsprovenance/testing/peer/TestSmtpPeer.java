@@ -327,11 +327,11 @@ public final class TestSmtpPeer implements AutoCloseable {
                 case "EHLO":
                     heloName = line.length() > 5 ? line.substring(5).trim() : "";
                     resetTransaction();
-                    return sendOrEnd("EHLO", String.join("\r\n", ehloLines()));
+                    return sendOrEnd("EHLO", reply("EHLO", String.join("\r\n", ehloLines())));
                 case "HELO":
                     heloName = line.length() > 5 ? line.substring(5).trim() : "";
                     resetTransaction();
-                    return sendOrEnd("HELO", "250 " + config.serverName);
+                    return sendOrEnd("HELO", reply("HELO", "250 " + config.serverName));
                 case "STARTTLS":
                     return startTls();
                 case "MAIL":
@@ -342,9 +342,9 @@ public final class TestSmtpPeer implements AutoCloseable {
                     return data();
                 case "RSET":
                     resetTransaction();
-                    return sendOrEnd("RSET", "250 2.0.0 Ok");
+                    return sendOrEnd("RSET", reply("RSET", "250 2.0.0 Ok"));
                 case "NOOP":
-                    return sendOrEnd("NOOP", "250 2.0.0 Ok");
+                    return sendOrEnd("NOOP", reply("NOOP", "250 2.0.0 Ok"));
                 case "QUIT":
                     send(reply("QUIT", "221 2.0.0 Bye"));
                     return false;

@@ -1,0 +1,90 @@
+package dev.tlsprovenance.outbound;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the sender about recipients {@link TlsPolicyRemoteDelivery} gave up on: our RFC 3464 DSN to the sender,
+ * or, with {@code bounceProcessor}, a copy of the mail for those recipients sent to that processor with the
+ * attributes James's own bounce mailets read ({@code delivery-error}, {@code delivery-error-code}). A mail with
+ * the null sender gets no DSN. If even that fails, the copy goes to the error processor: never a retry, which
+ * would send the message again to recipients already delivered.
+ */
+final class FailedRecipientBounces {
+    static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
+    static final AttributeName DELIVERY_ERROR_CODE = AttributeName.of("delivery-error-code");
+    private static final Logger LOGGER = LoggerFactory.getLogger(TlsPolicyRemoteDelivery.class);
+
+    private final MailetContext context;
+    private final String reportingMta;
+    private final Optional<String> bounceProcessor;
+    private final Clock clock;
+
+    FailedRecipientBounces(MailetContext context, String reportingMta, Optional<String> bounceProcessor, Clock clock) {
+        this.context = context;
+        this.reportingMta = reportingMta;
+        this.bounceProcessor = bounceProcessor;
+        this.clock = clock;
+    }
+
+    void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) {
+        try {
+            bounce(mail, failed);
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("Mail {}: cannot bounce {}; handing it to the error processor", mail.getName(), failed.keySet(), e);
+            try {
+                context.sendMail(copyFor(mail, failed), Mail.ERROR);
+            } catch (MessagingException | RuntimeException again) {
+                LOGGER.error("Mail {}: cannot hand it to the error processor either; recipients {} are lost", mail.getName(),
+                    failed.keySet(), again);
+            }
+        }
+    }
+
+    private void bounce(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
+        failed.values().forEach(f -> LOGGER.warn("Mail {}: giving up on <{}>: {}", mail.getName(), f.address(), f.failure()));
+        if (!mail.hasSender()) {
+            LOGGER.info("Mail {} has the null sender: no DSN for {}", mail.getName(), failed.keySet());
+            return;
+        }
+        if (bounceProcessor.isPresent()) {
+            context.sendMail(copyFor(mail, failed), bounceProcessor.get());
+            return;
+        }
+        Instant arrival = mail.getAttribute(TlsPolicyRemoteDelivery.ARRIVAL).flatMap(a -> a.getValue().valueAs(Long.class))
+            .map(Instant::ofEpochMilli).orElse(clock.instant());
+        DeliveryStatusReport report = new DeliveryStatusReport(reportingMta, arrival, clock.instant(), new ArrayList<>(failed.values()));
+        context.sendMail(MailAddress.nullSender(), List.of(mail.getMaybeSender().get()), DsnMessages.build(report, mail, postmaster()));
+    }
+
+    private static Mail copyFor(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
+        Mail copy = mail.duplicate();
+        copy.setRecipients(new ArrayList<>(failed.keySet()));
+        DeliveryFailure first = failed.values().iterator().next().failure();
+        copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(first.toString())));
+        if (first.remoteCode() > 0) {
+            copy.setAttribute(new Attribute(DELIVERY_ERROR_CODE, AttributeValue.of(first.remoteCode())));
+        }
+        return copy;
+    }
+
+    private MailAddress postmaster() throws MessagingException {
+        MailAddress postmaster = context.getPostmaster();
+        return postmaster != null ? postmaster : new MailAddress("postmaster@" + reportingMta);
+    }
+}
