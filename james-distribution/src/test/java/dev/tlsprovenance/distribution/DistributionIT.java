@@ -130,7 +130,7 @@ class DistributionIT {
 
         assertThat(doctor.exitCode()).as(doctor.output()).isEqualTo(1);
         assertThat(doctor.output())
-            .contains("[FAIL] file://conf/keystore.p12 (O=James TLS Provenance (self-signed),CN=localhost): self-signed")
+            .contains("[FAIL] file://conf/keystore.p12 (CN=localhost,O=James TLS Provenance (self-signed)): self-signed")
             .contains("[OK  ] smtpserver-mx (smtpserver.xml, 127.0.0.1:" + server.port("smtp") + "): running: EHLO lists STARTTLS");
     }
 
