@@ -72,6 +72,14 @@ class DistributionIT {
     }
 
     @Test
+    void logsToTheConsoleAndToVarLog() throws Exception {
+        assertThat(server.console()).contains("JAMES server started");
+        assertThat(java.nio.file.Files.readString(server.home().resolve("var/log/james.log")))
+            .contains("JAMES server started")
+            .contains("Loading custom classpath resource " + server.home().resolve("extensions-jars"));
+    }
+
+    @Test
     void theExtensionShipsInExtensionsJarsOnly() throws Exception {
         assertThat(server.home().resolve("extensions-jars")).isDirectoryContaining("glob:**/tls-provenance-mailets-*.jar");
         assertThat(server.home().resolve("lib")).isDirectoryNotContaining("glob:**/tls-provenance-mailets-*.jar");
