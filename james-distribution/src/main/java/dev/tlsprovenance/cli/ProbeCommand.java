@@ -252,8 +252,10 @@ public final class ProbeCommand implements Callable<Integer> {
         p.put(prefix + "host", imapHost);
         p.put(prefix + "port", Integer.toString(imapPort()));
         p.put(prefix + "ssl.checkserveridentity", "true");
-        p.put(prefix + "connectiontimeout", "30000");
-        p.put(prefix + "timeout", "60000");
+        // Each IMAP operation gets at most 20 s, so one stuck read cannot outlast --timeout by much.
+        String operationTimeout = Integer.toString(Math.min(timeoutSeconds, 20) * 1000);
+        p.put(prefix + "connectiontimeout", operationTimeout);
+        p.put(prefix + "timeout", operationTimeout);
         if (imapSecurity == ImapSecurity.STARTTLS) {
             p.put("mail.imap.starttls.enable", "true");
             p.put("mail.imap.starttls.required", "true");
@@ -291,40 +293,73 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    /** Polls the folder for the tag; returns the message's raw header lines, or null on timeout. */
+    /**
+     * Polls the folder for the tag over one IMAP connection (reconnecting only after an error); returns the
+     * message's raw header lines, or null on timeout.
+     */
     private List<String> fetch(String tag, SSLSocketFactory sockets, PrintWriter err) throws InterruptedException {
         Session session = Session.getInstance(imapProperties(sockets));
         String protocol = imapSecurity == ImapSecurity.IMAPS ? "imaps" : "imap";
         Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
-        long pauseMillis = 500;
-        while (Instant.now().isBefore(deadline)) {
-            try (Store store = session.getStore(protocol)) {
-                store.connect(imapHost, imapPort(), imapUser, resolvedImapPassword());
-                Folder box = store.getFolder(folder);
-                box.open(keep ? Folder.READ_ONLY : Folder.READ_WRITE);
+        long pauseMillis = 250;
+        Store store = null;
+        try {
+            while (Instant.now().isBefore(deadline)) {
                 try {
-                    Message[] found = box.search(new HeaderTerm(TAG_HEADER, tag));
-                    for (Message message : found) {
-                        String[] values = message.getHeader(TAG_HEADER);
-                        if (values != null && List.of(values).contains(tag)) {
-                            List<String> lines = headerLines(message);
-                            if (!keep) {
-                                message.setFlag(javax.mail.Flags.Flag.DELETED, true);
-                            }
-                            return lines;
-                        }
+                    if (store == null || !store.isConnected()) {
+                        store = session.getStore(protocol);
+                        store.connect(imapHost, imapPort(), imapUser, resolvedImapPassword());
                     }
-                } finally {
-                    box.close(!keep);
+                    List<String> found = find(store, tag);
+                    if (found != null) {
+                        return found;
+                    }
+                } catch (MessagingException e) {
+                    err.println("probe: IMAP " + imapHost + ":" + imapPort() + ": " + e.getMessage() + " (retrying)");
+                    closeQuietly(store);
+                    store = null;
                 }
-            } catch (MessagingException e) {
-                err.println("probe: IMAP " + imapHost + ":" + imapPort() + ": " + e.getMessage() + " (retrying)");
+                // A poll interval, not synchronisation: the message arrives on another server's schedule.
+                Thread.sleep(pauseMillis);
+                pauseMillis = Math.min(pauseMillis * 2, 4000);
             }
-            // A poll interval, not synchronisation: the message is on another server's schedule.
-            Thread.sleep(pauseMillis);
-            pauseMillis = Math.min(pauseMillis * 2, 5000);
+            return null;
+        } finally {
+            closeQuietly(store);
         }
-        return null;
+    }
+
+    /** Opens the folder afresh (so new mail is seen), looks for the tag, deletes the probe unless --keep. */
+    private List<String> find(Store store, String tag) throws MessagingException {
+        Folder box = store.getFolder(folder);
+        box.open(keep ? Folder.READ_ONLY : Folder.READ_WRITE);
+        boolean expunge = false;
+        try {
+            for (Message message : box.search(new HeaderTerm(TAG_HEADER, tag))) {
+                String[] values = message.getHeader(TAG_HEADER);
+                if (values != null && List.of(values).contains(tag)) {
+                    List<String> lines = headerLines(message);
+                    if (!keep) {
+                        message.setFlag(javax.mail.Flags.Flag.DELETED, true);
+                        expunge = true;
+                    }
+                    return lines;
+                }
+            }
+            return null;
+        } finally {
+            box.close(expunge);
+        }
+    }
+
+    private static void closeQuietly(Store store) {
+        if (store != null) {
+            try {
+                store.close();
+            } catch (MessagingException e) {
+                // Closing a broken connection can fail; there is nothing left to release.
+            }
+        }
     }
 
     private static List<String> headerLines(Message message) throws MessagingException {

@@ -50,6 +50,9 @@ public final class OutboundTls {
         TrustMaterial trust = policy.trustAnchors().isPresent()
             ? TrustMaterial.privateCa(policy.trustAnchors().get())
             : TrustMaterial.jvmDefault();
+        if (policy.revocationLists().isPresent()) {
+            trust = trust.withRevocationLists(policy.revocationLists().get());
+        }
         try {
             KeyManager[] keyManagers = policy.clientIdentity().isPresent()
                 ? keyManagers(policy.clientIdentity().get()) : null;

@@ -3,6 +3,7 @@ package dev.tlsprovenance.outbound;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.provenance.CertificateVerification;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,10 +11,12 @@ import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertStore;
+import java.security.cert.CertificateRevokedException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -26,7 +29,8 @@ import java.util.Set;
 
 /**
  * Judges a server certificate chain the way one policy row asks: chain to the row's anchors (expiry, validity
- * start, revocation by the bundle's CRLs), RFC 6125 names for {@code secure}, SHA-256 pins for {@code fingerprint}.
+ * start, and with {@code crl=} revocation of the server's certificate by exactly those CRLs), RFC 6125 names for
+ * {@code secure}, SHA-256 pins for {@code fingerprint}.
  * The handshake itself accepts any certificate; this check runs after it and before any envelope or message
  * byte is sent, so that a failure can be explained in words ("certificate expired 2026-01-01") and recorded.
  */
@@ -99,18 +103,21 @@ public final class ServerCertificateCheck {
             if (trust.revocationLists().isEmpty()) {
                 parameters.setRevocationEnabled(false);
             } else {
+                List<X509CRL> crls = trust.revocationLists().get().current();
                 PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
-                // Only the CRLs we were given: never fetch over the network; an issuer without a CRL is not an error.
-                revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
-                    PKIXRevocationChecker.Option.NO_FALLBACK, PKIXRevocationChecker.Option.SOFT_FAIL));
+                // Exactly the CRLs we were given, for the server's own certificate: no OCSP, no fallback, and
+                // no SOFT_FAIL, so a certificate whose status those CRLs cannot show is refused, not waved through.
+                revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.ONLY_END_ENTITY,
+                    PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
                 parameters.addCertPathChecker(revocation);
-                parameters.addCertStore(CertStore.getInstance("Collection",
-                    new CollectionCertStoreParameters(trust.revocationLists())));
+                parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
             }
             validator.validate(certPath, parameters);
             return CertificateVerification.verified(trust.name());
         } catch (CertPathValidatorException e) {
             return CertificateVerification.failed(trust.name(), explain(e, chain));
+        } catch (IOException e) {
+            return CertificateVerification.failed(trust.name(), "revocation status unknown: " + e.getMessage());
         } catch (GeneralSecurityException e) {
             return CertificateVerification.failed(trust.name(), "certificate chain not usable: " + e.getMessage());
         }
@@ -128,7 +135,7 @@ public final class ServerCertificateCheck {
         return trust.anchors().stream().anyMatch(anchor -> certificate.equals(anchor.getTrustedCert()));
     }
 
-    private static String explain(CertPathValidatorException e, X509Certificate[] chain) {
+    private String explain(CertPathValidatorException e, X509Certificate[] chain) {
         int index = e.getIndex();
         X509Certificate subject = index >= 0 && index < chain.length ? chain[index] : chain[0];
         String which = index > 0 ? "issuing certificate " + subject.getSubjectX500Principal().getName() + " " : "certificate ";
@@ -140,7 +147,11 @@ public final class ServerCertificateCheck {
             return which + "not valid before " + date(subject.getNotBefore());
         }
         if (reason == CertPathValidatorException.BasicReason.REVOKED) {
-            return which + "revoked";
+            return which + "revoked" + revocationDetails(e) + " per crl " + trust.revocationLists().get();
+        }
+        if (reason == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+            return "revocation status unknown: crl " + trust.revocationLists().get() + " holds no current CRL of "
+                + subject.getIssuerX500Principal().getName();
         }
         if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
             return which + "has an invalid signature";
@@ -151,6 +162,14 @@ public final class ServerCertificateCheck {
         }
         X509Certificate top = chain[chain.length - 1];
         return "certificate not trusted: issuer " + top.getIssuerX500Principal().getName() + " is not a trust anchor";
+    }
+
+    private static String revocationDetails(CertPathValidatorException e) {
+        if (!(e.getCause() instanceof CertificateRevokedException)) {
+            return "";
+        }
+        CertificateRevokedException revoked = (CertificateRevokedException) e.getCause();
+        return " on " + date(revoked.getRevocationDate()) + " (" + revoked.getRevocationReason() + ")";
     }
 
     private static String date(Date date) {

@@ -7,16 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CRL;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
-import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.net.ssl.TrustManager;
@@ -24,18 +23,19 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * What a server certificate chain is checked against: the JVM's default anchors or a private CA bundle (PEM), plus
- * the certificate revocation lists found in that bundle ("-----BEGIN X509 CRL-----" blocks).
+ * What a server certificate chain is checked against: the JVM's default anchors or a private CA bundle (PEM
+ * certificates only), and optionally the row's revocation list file ({@code crl=}). CRLs live only in that file:
+ * a CA bundle holding CRL blocks is refused rather than half-used.
  */
 public final class TrustMaterial {
     private final String name;
     private final Set<TrustAnchor> anchors;
-    private final List<X509CRL> revocationLists;
+    private final Optional<RevocationListFile> revocationLists;
 
-    private TrustMaterial(String name, Set<TrustAnchor> anchors, List<X509CRL> revocationLists) {
+    private TrustMaterial(String name, Set<TrustAnchor> anchors, Optional<RevocationListFile> revocationLists) {
         this.name = name;
         this.anchors = Set.copyOf(anchors);
-        this.revocationLists = List.copyOf(revocationLists);
+        this.revocationLists = revocationLists;
     }
 
     /** The anchors the JVM trusts by default (its cacerts, or javax.net.ssl.trustStore when set). */
@@ -51,17 +51,19 @@ public final class TrustMaterial {
                     }
                 }
             }
-            return new TrustMaterial("jvm-default", anchors, List.of());
+            return new TrustMaterial("jvm-default", anchors, Optional.empty());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot read the JVM's default trust anchors", e);
         }
     }
 
-    /** Reads a PEM bundle of CA certificates (trust anchors) and optional CRLs. */
+    /** Reads a PEM bundle of CA certificates (trust anchors). */
     public static TrustMaterial privateCa(Path pemBundle) throws IOException {
         String pem = Files.readString(pemBundle, StandardCharsets.US_ASCII);
+        if (pem.contains("-----BEGIN X509 CRL-----")) {
+            throw new IOException(pemBundle + ": a CA bundle holds certificates only; put CRLs in the file named by crl=");
+        }
         Set<TrustAnchor> anchors = new HashSet<>();
-        List<X509CRL> crls = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (String block : blocks(pem, "CERTIFICATE")) {
@@ -70,25 +72,21 @@ public final class TrustMaterial {
                     anchors.add(new TrustAnchor((X509Certificate) certificate, null));
                 }
             }
-            for (String block : blocks(pem, "X509 CRL")) {
-                for (CRL crl : factory.generateCRLs(stream(block))) {
-                    crls.add((X509CRL) crl);
-                }
-            }
         } catch (GeneralSecurityException e) {
-            throw new IOException(pemBundle + ": not a PEM bundle of certificates/CRLs: " + e.getMessage(), e);
+            throw new IOException(pemBundle + ": not a PEM bundle of certificates: " + e.getMessage(), e);
         }
         if (anchors.isEmpty()) {
             throw new IOException(pemBundle + ": no CA certificate found");
         }
-        return new TrustMaterial("private-ca:" + pemBundle, anchors, crls);
+        return new TrustMaterial("private-ca:" + pemBundle, anchors, Optional.empty());
     }
 
-    /** Same anchors with extra CRLs (e.g. supplied by a test or a separate file). */
-    public TrustMaterial withRevocationLists(Collection<X509CRL> more) {
-        List<X509CRL> all = new ArrayList<>(revocationLists);
-        all.addAll(more);
-        return new TrustMaterial(name, anchors, all);
+    /**
+     * Same anchors, and every server certificate must be shown not revoked by the CRLs in {@code pemCrlFile}.
+     * The file is read when first needed and again when it changes.
+     */
+    public TrustMaterial withRevocationLists(Path pemCrlFile) {
+        return new TrustMaterial(name, anchors, Optional.of(new RevocationListFile(pemCrlFile)));
     }
 
     /** "jvm-default" or "private-ca:/path/ca.pem": recorded as the verification's trust. */
@@ -100,7 +98,8 @@ public final class TrustMaterial {
         return anchors;
     }
 
-    public List<X509CRL> revocationLists() {
+    /** Empty: revocation is not checked. */
+    public Optional<RevocationListFile> revocationLists() {
         return revocationLists;
     }
 

@@ -9,7 +9,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** How mail to a namespace must be delivered: level, certificate expectations, protocol floor, identity, routes. */
+/**
+ * How mail to a namespace must be delivered: level, certificate expectations (names, pins, private CA, revocation
+ * lists), protocol floor, identity, routes.
+ */
 public final class OutboundPolicy {
     public static final String DEFAULT_MIN_PROTOCOL = "TLSv1.2";
     private static final OutboundPolicy OPPORTUNISTIC = builder().build();
@@ -18,6 +21,7 @@ public final class OutboundPolicy {
     private final List<String> matchNames;
     private final Set<String> pinsSha256;
     private final Optional<Path> trustAnchors;
+    private final Optional<Path> revocationLists;
     private final String minProtocol;
     private final Optional<ClientIdentity> clientIdentity;
     private final List<Smarthost> routes;
@@ -27,6 +31,7 @@ public final class OutboundPolicy {
         this.matchNames = List.copyOf(builder.matchNames);
         this.pinsSha256 = Set.copyOf(builder.pinsSha256);
         this.trustAnchors = builder.trustAnchors;
+        this.revocationLists = builder.revocationLists;
         this.minProtocol = builder.minProtocol;
         this.clientIdentity = builder.clientIdentity;
         this.routes = List.copyOf(builder.routes);
@@ -60,6 +65,14 @@ public final class OutboundPolicy {
         return trustAnchors;
     }
 
+    /**
+     * A PEM file of X.509 CRLs ({@code crl=}, for {@code verify}/{@code secure}): the peer's certificate must be
+     * covered by one of them and not listed; without it revocation is not checked.
+     */
+    public Optional<Path> revocationLists() {
+        return revocationLists;
+    }
+
     /** Lowest TLS protocol accepted, a JSSE name such as {@code TLSv1.2}. */
     public String minProtocol() {
         return minProtocol;
@@ -81,19 +94,21 @@ public final class OutboundPolicy {
         }
         OutboundPolicy other = (OutboundPolicy) o;
         return level == other.level && matchNames.equals(other.matchNames) && pinsSha256.equals(other.pinsSha256)
-                && trustAnchors.equals(other.trustAnchors) && minProtocol.equals(other.minProtocol)
+                && trustAnchors.equals(other.trustAnchors) && revocationLists.equals(other.revocationLists)
+                && minProtocol.equals(other.minProtocol)
                 && clientIdentity.equals(other.clientIdentity) && routes.equals(other.routes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(level, matchNames, pinsSha256, trustAnchors, minProtocol, clientIdentity, routes);
+        return Objects.hash(level, matchNames, pinsSha256, trustAnchors, revocationLists, minProtocol, clientIdentity, routes);
     }
 
     @Override
     public String toString() {
         return "OutboundPolicy{level=" + level.token() + ", match=" + matchNames + ", pins=" + pinsSha256.size()
-                + ", ca=" + trustAnchors.map(Path::toString).orElse("-") + ", minProtocol=" + minProtocol
+                + ", ca=" + trustAnchors.map(Path::toString).orElse("-")
+                + ", crl=" + revocationLists.map(Path::toString).orElse("-") + ", minProtocol=" + minProtocol
                 + ", clientIdentity=" + clientIdentity.map(ClientIdentity::toString).orElse("-") + ", routes=" + routes + "}";
     }
 
@@ -102,6 +117,7 @@ public final class OutboundPolicy {
         private final List<String> matchNames = new ArrayList<>();
         private final Set<String> pinsSha256 = new LinkedHashSet<>();
         private Optional<Path> trustAnchors = Optional.empty();
+        private Optional<Path> revocationLists = Optional.empty();
         private String minProtocol = DEFAULT_MIN_PROTOCOL;
         private Optional<ClientIdentity> clientIdentity = Optional.empty();
         private final List<Smarthost> routes = new ArrayList<>();
@@ -126,6 +142,11 @@ public final class OutboundPolicy {
 
         public Builder trustAnchors(Path pemBundle) {
             this.trustAnchors = Optional.of(pemBundle);
+            return this;
+        }
+
+        public Builder revocationLists(Path pemCrlFile) {
+            this.revocationLists = Optional.of(pemCrlFile);
             return this;
         }
 

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -25,7 +26,8 @@ import java.util.Set;
 final class TlsPolicyFileParser {
     private static final List<String> KEYS = List.of(
             "inbound", "require-tls-from-senders", "client-ca", "client-crl", "client-names", "client-pins",
-            "outbound", "match", "pins", "ca", "min-protocol", "client-cert", "client-cert-password", "route");
+            "outbound", "match", "pins", "ca", "crl", "min-protocol", "client-cert", "client-cert-password", "route");
+    private static final String PEM_CRL_HEADER = "-----BEGIN X509 CRL-----";
     private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private final String sourceName;
@@ -165,6 +167,13 @@ final class TlsPolicyFileParser {
             }
             outbound.trustAnchors(optionalPemBundle(row, "ca").orElseThrow());
         }
+        if (row.has("crl")) {
+            if (level != OutboundLevel.VERIFY && level != OutboundLevel.SECURE) {
+                throw error(row.lineOf("crl"), "crl= only applies to outbound=verify or outbound=secure (level is '"
+                        + level.token() + "')");
+            }
+            outbound.revocationLists(optionalCrlFile(row, "crl").orElseThrow());
+        }
         if (row.has("min-protocol")) {
             String written = row.value("min-protocol");
             String protocol = PROTOCOLS.stream().filter(p -> p.equalsIgnoreCase(written)).findFirst()
@@ -278,6 +287,11 @@ final class TlsPolicyFileParser {
 
     private static String pemBundleProblem(Path bundle) {
         try (InputStream in = Files.newInputStream(bundle)) {
+            // One place for revocation lists: a CRL hidden in a CA bundle would look like checking that never happens.
+            if (new String(Files.readAllBytes(bundle), StandardCharsets.ISO_8859_1).contains(PEM_CRL_HEADER)) {
+                return "holds a CRL (" + PEM_CRL_HEADER + "); CA bundles hold certificates only, CRLs go in their own"
+                        + " file named by crl= (outbound) or client-crl= (inbound)";
+            }
             if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
                 return "holds no PEM certificate";
             }

@@ -15,7 +15,7 @@ final class TlsClause {
     int bits;
     CertificateClaim certificate = CertificateClaim.UNKNOWN;
 
-    static TlsClause find(String line, String lower, ReceivedLineParser.Clauses clauses) {
+    static TlsClause find(String line, String lower, ReceivedClauses clauses) {
         TlsClause c = new TlsClause();
         if (lower.contains("(using ")) {
             c.postfixStyle(line, lower);

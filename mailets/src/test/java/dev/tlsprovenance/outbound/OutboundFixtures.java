@@ -21,42 +21,45 @@ final class OutboundFixtures {
     static final String PARTNER = "mx.partner.test";
     static final String HELO = "james.sender.test";
     private static Path caBundle;
+    private static Path crlFile;
 
     private OutboundFixtures() {
     }
 
-    /** The test root as a private CA bundle, with the intermediate's CRL listing the revoked leaf. */
+    /** The test root as a private CA bundle (certificates only, as ca= requires). */
     static synchronized Path caBundle() {
         if (caBundle == null) {
-            try {
-                TestPki pki = TestPki.shared();
-                TestCertificate revoked = pki.revoked(PARTNER);
-                Path file = Files.createTempFile("private-ca", ".pem");
-                file.toFile().deleteOnExit();
-                Files.writeString(file, pki.root().certificatePem() + pki.intermediate().revocationListPem(revoked),
-                    StandardCharsets.US_ASCII);
-                caBundle = file;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            caBundle = tempFile("private-ca", TestPki.shared().root().certificatePem());
         }
         return caBundle;
     }
 
-    /** The test root alone (the policy file parser accepts certificate-only bundles for ca=). */
-    static synchronized Path caOnlyBundle() {
+    /** The intermediate's CRL (it issues every peer certificate) listing the revoked {@link #PARTNER} leaf. */
+    static synchronized Path crlFile() {
+        if (crlFile == null) {
+            TestPki pki = TestPki.shared();
+            TestCertificate revoked = pki.revoked(PARTNER);
+            crlFile = tempFile("intermediate", pki.intermediate().revocationListPem(revoked));
+        }
+        return crlFile;
+    }
+
+    static Path tempFile(String prefix, String pem) {
         try {
-            Path file = Files.createTempFile("private-ca-only", ".pem");
+            Path file = Files.createTempFile(prefix, ".pem");
             file.toFile().deleteOnExit();
-            Files.writeString(file, TestPki.shared().root().certificatePem(), StandardCharsets.US_ASCII);
-            return file;
+            return Files.writeString(file, pem, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The matrix policy: the private CA, and at verify/secure the intermediate's CRL (crl=). */
     static OutboundPolicy policy(OutboundLevel level) {
         OutboundPolicy.Builder builder = OutboundPolicy.builder().level(level).trustAnchors(caBundle());
+        if (level == OutboundLevel.VERIFY || level == OutboundLevel.SECURE) {
+            builder.revocationLists(crlFile());
+        }
         if (level == OutboundLevel.SECURE) {
             builder.matchNames(List.of(PARTNER));
         }

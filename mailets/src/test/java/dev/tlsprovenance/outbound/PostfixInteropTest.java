@@ -72,7 +72,7 @@ class PostfixInteropTest {
                 .identity(TestPki.shared().peer("mx.postfix.test")).start();
              JamesTestServer james = JamesTestServer.builder()
                  .withConfFile("tls-policy.conf", "partner.test  outbound=secure  match=mx.postfix.test  ca="
-                     + OutboundFixtures.caOnlyBundle() + "  route=[localhost]:" + postfix.port() + "\n")
+                     + OutboundFixtures.caBundle() + "  route=[localhost]:" + postfix.port() + "\n")
                  .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
                  .withMailets("<mailet match=\"All\" class=\"dev.tlsprovenance.outbound.TlsPolicyRemoteDelivery\">\n"
                      + "  <heloName>james.sender.test</heloName>\n  <delays>500ms</delays>\n</mailet>\n")

@@ -37,6 +37,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
     private static final TestSmtpPeer EXPIRED_PEER;
     private static final TestSmtpPeer EVIL_PEER;
     private static final TestSmtpPeer SMTPS_PEER;
+    private static final TestSmtpPeer REVOKED_PEER;
     private static final Path CLIENT_KEYSTORE;
 
     static {
@@ -50,6 +51,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
             EXPIRED_PEER = TestSmtpPeer.builder().serverName("mx.expired.test").identity(pki.expired("mx.expired.test")).start();
             EVIL_PEER = TestSmtpPeer.builder().serverName("mx.evil.test").identity(pki.peer("mx.evil.test")).start();
             SMTPS_PEER = TestSmtpPeer.builder().serverName(PARTNER).identity(pki.peer(PARTNER)).implicitTls().start();
+            REVOKED_PEER = TestSmtpPeer.builder().serverName("mx.revoked.test").identity(pki.revoked(PARTNER)).start();
             CLIENT_KEYSTORE = pki.clientTls("james.sender.test")
                 .writeKeyStorePkcs12(Files.createTempFile("client", ".p12"), "secret");
         } catch (IOException e) {
@@ -58,8 +60,11 @@ class TlsPolicyRemoteDeliveryJamesTest {
     }
 
     private static String policyFile() {
-        String ca = OutboundFixtures.caOnlyBundle().toString();
-        return "partner.test   outbound=secure  match=" + PARTNER + "  ca=" + ca + "  route=[localhost]:" + PARTNER_PEER.port() + "\n"
+        String ca = OutboundFixtures.caBundle().toString();
+        String crl = OutboundFixtures.crlFile().toString();
+        return "partner.test   outbound=secure  match=" + PARTNER + "  ca=" + ca + "  crl=" + crl
+            + "  route=[localhost]:" + PARTNER_PEER.port() + "\n"
+            + "revoked.test   outbound=verify  ca=" + ca + "  crl=" + crl + "  route=[localhost]:" + REVOKED_PEER.port() + "\n"
             + "stripped.test  outbound=encrypt  route=[localhost]:" + STRIPPING_PEER.port() + "\n"
             + "open.test      outbound=may  route=[localhost]:" + CLEARTEXT_PEER.port() + "\n"
             + "mutual.test    outbound=verify  ca=" + ca + "  client-cert=" + CLIENT_KEYSTORE
@@ -94,7 +99,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
 
     @BeforeEach
     void forgetPeersLedgerAndDeliveries() throws IOException {
-        List.of(PARTNER_PEER, STRIPPING_PEER, CLEARTEXT_PEER, MUTUAL_PEER, EXPIRED_PEER, EVIL_PEER, SMTPS_PEER)
+        List.of(PARTNER_PEER, STRIPPING_PEER, CLEARTEXT_PEER, MUTUAL_PEER, EXPIRED_PEER, EVIL_PEER, SMTPS_PEER, REVOKED_PEER)
             .forEach(TestSmtpPeer::resetRecords);
         Files.deleteIfExists(james.workingDirectory().resolve("var/tls-ledger/outbound.jsonl"));
         james.clearDelivered();
@@ -221,6 +226,19 @@ class TlsPolicyRemoteDeliveryJamesTest {
             "Diagnostic-Code: smtp; 550 5.7.5 certificate expired " + expiry + "\r\n");
         assertThat(EXPIRED_PEER.transactions()).isEmpty();
         assertThat(EXPIRED_PEER.tlsHandshakes()).isEqualTo(3);
+    }
+
+    @Test
+    void aRevokedCertificateAtVerifyWithCrlIsBouncedNamingTheRevocation() throws Exception {
+        submit(List.of("henry@revoked.test"), TestMessages.simple(SENDER, "henry@revoked.test", "revoked peer"));
+
+        DeliveredMail dsn = awaitDsnFor("henry@revoked.test");
+        assertThat(dsn.body()).contains("Status: 5.7.5\r\n", "Diagnostic-Code: smtp; 550 5.7.5 certificate revoked on ",
+            "(KEY_COMPROMISE) per crl " + OutboundFixtures.crlFile() + "\r\n");
+        assertThat(REVOKED_PEER.transactions()).isEmpty();
+        assertThat(REVOKED_PEER.cleartextMessageBytes()).isZero();
+        assertThat(ledgerLines()).filteredOn(l -> l.contains("\"domain\":\"revoked.test\"")).hasSize(3)
+            .allMatch(l -> l.contains("\"verify\":\"failed\"") && l.contains("\"outcome\":\"4.7.5 certificate revoked on "));
     }
 
     @Test

@@ -64,7 +64,7 @@ class TlsPolicyRemoteDeliveryMailetTest {
     @Test
     void withoutARouteTheNextHopsComeFromTheResolverAndTheMailIsGhosted() throws Exception {
         try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().peer(PARTNER)).start()) {
-            start("partner.test outbound=verify ca=" + OutboundFixtures.caOnlyBundle() + "\n",
+            start("partner.test outbound=verify ca=" + OutboundFixtures.caBundle() + "\n",
                 domain -> List.of(NextHop.of("localhost", peer.port(), false)));
             FakeMail mail = mail("sender@james.test", "bob@partner.test");
             mailet.service(mail);
@@ -79,7 +79,7 @@ class TlsPolicyRemoteDeliveryMailetTest {
     void deliveredRecipientsAreNeverSentAgainOnlyTheDeferredOnesAreRetried() throws Exception {
         try (TestSmtpPeer peer = TestSmtpPeer.builder().identity(TestPki.shared().peer(PARTNER))
                 .replyToRecipient("carol@partner.test", "451 4.2.0 Mailbox busy").start()) {
-            start("partner.test outbound=verify ca=" + OutboundFixtures.caOnlyBundle() + " route=[localhost]:" + peer.port() + "\n",
+            start("partner.test outbound=verify ca=" + OutboundFixtures.caBundle() + " route=[localhost]:" + peer.port() + "\n",
                 domain -> List.of(), "delays", "1s");
             mailet.service(mail("sender@james.test", "bob@partner.test", "carol@partner.test"));
             assertThat(peer.awaitTransactions(1).get(0).recipients()).containsExactly("bob@partner.test");

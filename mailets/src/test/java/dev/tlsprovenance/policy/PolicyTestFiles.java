@@ -9,6 +9,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,21 +17,37 @@ import java.util.Base64;
 import java.util.Date;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Just enough PKI for the parser's file checks: one self-signed certificate as PEM and as PKCS#12. */
+/** Just enough PKI for the parser's file checks: a self-signed certificate as PEM and as PKCS#12, a CRL as PEM. */
 final class PolicyTestFiles {
     private PolicyTestFiles() {
     }
 
     static Path pemBundle(Path file) throws Exception {
         X509Certificate certificate = selfSigned(keyPair());
-        String pem = "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
-        return Files.writeString(file, pem);
+        return Files.writeString(file, pem("CERTIFICATE", certificate.getEncoded()));
+    }
+
+    /** An empty CRL signed by a throw-away self-signed CA, as PEM. */
+    static Path crl(Path file) throws Exception {
+        KeyPair keys = keyPair();
+        Instant now = Instant.now();
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(new X500Name("CN=policy-test"), Date.from(now.minus(Duration.ofHours(1))));
+        builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+        X509CRL crl = new JcaX509CRLConverter().getCRL(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        return Files.writeString(file, pem("X509 CRL", crl.getEncoded()));
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     static Path pkcs12(Path file, String password) throws Exception {

@@ -23,6 +23,20 @@ class PolicyValuesTest {
     }
 
     @Test
+    void outboundPoliciesDifferByTheirRevocationLists() {
+        java.nio.file.Path crl = java.nio.file.Path.of("/etc/james/partner.crl");
+        OutboundPolicy withCrl = OutboundPolicy.builder().level(OutboundLevel.VERIFY).revocationLists(crl).build();
+        OutboundPolicy withoutCrl = OutboundPolicy.builder().level(OutboundLevel.VERIFY).build();
+        assertThat(withCrl.revocationLists()).contains(crl);
+        assertThat(withoutCrl.revocationLists()).isEmpty();
+        assertThat(withCrl).isNotEqualTo(withoutCrl)
+                .isEqualTo(OutboundPolicy.builder().level(OutboundLevel.VERIFY).revocationLists(crl).build())
+                .hasSameHashCodeAs(OutboundPolicy.builder().level(OutboundLevel.VERIFY).revocationLists(crl).build());
+        assertThat(withCrl.toString()).contains(", crl=/etc/james/partner.crl,");
+        assertThat(withoutCrl.toString()).contains(", crl=-,");
+    }
+
+    @Test
     void inboundRulesParseTheirTokens() {
         assertThat(InboundRule.parse("require-verified-client-cert")).isEqualTo(InboundRule.REQUIRE_VERIFIED_CLIENT_CERT);
         assertThat(InboundRule.REQUIRE.token()).isEqualTo("require");

@@ -33,7 +33,7 @@ class TlsPolicyFileParserTest {
     @Test
     void unknownKey() {
         assertRejected("a.test inbund=require", 1, "unknown key 'inbund' (expected one of inbound, "
-                + "require-tls-from-senders, client-ca, client-crl, client-names, client-pins, outbound, match, pins, ca, "
+                + "require-tls-from-senders, client-ca, client-crl, client-names, client-pins, outbound, match, pins, ca, crl, "
                 + "min-protocol, client-cert, client-cert-password, route)");
     }
 
@@ -173,6 +173,61 @@ class TlsPolicyFileParserTest {
                 "client-crl= only applies to inbound=require-verified-client-cert");
         assertRejected("a.test inbound=require-verified-client-cert client-crl=none.crl", 1,
                 "client-crl file '" + conf.resolve("none.crl") + "' does not exist");
+    }
+
+    @Test
+    void outboundCrlIsAPemCrlFileForVerifyAndSecure() throws Exception {
+        Path crl = PolicyTestFiles.crl(conf.resolve("partner.crl"));
+        Path ca = PolicyTestFiles.pemBundle(conf.resolve("ca.pem"));
+        TlsPolicyTable table = parse("a.test outbound=verify ca=ca.pem crl=partner.crl\n"
+                + "b.test outbound=secure\n  crl=" + crl + "\n"
+                + "c.test outbound=verify");
+        assertThat(table.lookup("a.test").outbound().revocationLists()).contains(crl);
+        assertThat(table.lookup("a.test").outbound().trustAnchors()).contains(ca);
+        assertThat(table.lookup("b.test").outbound().revocationLists()).contains(crl);
+        assertThat(table.lookup("c.test").outbound().revocationLists()).isEmpty();
+    }
+
+    @Test
+    void outboundCrlFileMustExist() {
+        assertRejected("a.test outbound=verify\n  crl=missing.crl", 2,
+                "crl file '" + conf.resolve("missing.crl") + "' does not exist");
+    }
+
+    @Test
+    void outboundCrlFileMustHoldACrl() throws Exception {
+        PolicyTestFiles.pemBundle(conf.resolve("ca.pem"));
+        java.nio.file.Files.writeString(conf.resolve("empty.crl"), "# nothing here\n");
+        assertThatThrownBy(() -> parse("a.test outbound=verify crl=ca.pem"))
+                .isInstanceOfSatisfying(PolicyFileException.class, e -> assertThat(e.line()).isEqualTo(1))
+                .hasMessageStartingWith("tls-policy.conf line 1: crl file '" + conf.resolve("ca.pem") + "' ");
+        assertThatThrownBy(() -> parse("a.test outbound=secure crl=empty.crl"))
+                .hasMessageStartingWith("tls-policy.conf line 1: crl file '" + conf.resolve("empty.crl") + "' ");
+    }
+
+    @Test
+    void outboundCrlOnlyWhereAChainIsVerified() throws Exception {
+        PolicyTestFiles.crl(conf.resolve("partner.crl"));
+        assertRejected("a.test outbound=encrypt\n  crl=partner.crl", 2,
+                "crl= only applies to outbound=verify or outbound=secure (level is 'encrypt')");
+        assertRejected("a.test crl=partner.crl", 1,
+                "crl= only applies to outbound=verify or outbound=secure (level is 'may')");
+        assertRejected("a.test outbound=fingerprint pins=" + PIN + " crl=partner.crl", 1,
+                "crl= only applies to outbound=verify or outbound=secure (level is 'fingerprint')");
+        assertRejected("a.test inbound=require-verified-client-cert crl=partner.crl", 1,
+                "crl= only applies to outbound=verify or outbound=secure (level is 'may')");
+    }
+
+    @Test
+    void caBundlesHoldCertificatesOnlyCrlsGoInTheirOwnFile() throws Exception {
+        Path ca = PolicyTestFiles.pemBundle(conf.resolve("ca.pem"));
+        Path crl = PolicyTestFiles.crl(conf.resolve("partner.crl"));
+        java.nio.file.Files.writeString(conf.resolve("ca-and-crl.pem"),
+                java.nio.file.Files.readString(ca) + java.nio.file.Files.readString(crl));
+        String problem = "ca file '" + conf.resolve("ca-and-crl.pem") + "' holds a CRL (-----BEGIN X509 CRL-----);"
+                + " CA bundles hold certificates only, CRLs go in their own file named by crl= (outbound) or client-crl= (inbound)";
+        assertRejected("a.test outbound=verify ca=ca-and-crl.pem", 1, problem);
+        assertRejected("a.test inbound=require-verified-client-cert client-ca=ca-and-crl.pem", 1, "client-" + problem);
     }
 
     @Test
