@@ -29,7 +29,12 @@ class DurabilityIT {
     @Test
     void acceptedMailSurvivesKillNineAndIsDeliveredExactlyOnceAfterRestart() throws Exception {
         int nextHopPort = DistributionProcess.freePort();
-        DistributionProcess server = DistributionProcess.installInto(directory);
+        try (DistributionProcess server = DistributionProcess.installInto(directory)) {
+            killAndRestartWhileTheNextHopIsDown(server, nextHopPort);
+        }
+    }
+
+    private void killAndRestartWhileTheNextHopIsDown(DistributionProcess server, int nextHopPort) throws Exception {
         routeRemoteMailVia(server.home(), nextHopPort);
 
         server.start().awaitStarted();
@@ -46,7 +51,8 @@ class DurabilityIT {
         });
         server.killHard();
 
-        try (DistributionProcess restarted = server.start().awaitStarted(); SinkSmtpPeer nextHop = new SinkSmtpPeer(nextHopPort)) {
+        server.start().awaitStarted();
+        try (SinkSmtpPeer nextHop = new SinkSmtpPeer(nextHopPort)) {
             List<String> expected = IntStream.range(0, MESSAGES).mapToObj(i -> "durable-" + i).collect(Collectors.toList());
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
                 assertThat(subjects(nextHop.messages())).containsExactlyInAnyOrderElementsOf(expected));

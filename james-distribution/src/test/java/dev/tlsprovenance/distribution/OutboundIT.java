@@ -46,9 +46,15 @@ class OutboundIT {
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        partner.close();
-        stripping.close();
+        if (server != null) {
+            server.close();
+        }
+        if (partner != null) {
+            partner.close();
+        }
+        if (stripping != null) {
+            stripping.close();
+        }
     }
 
     @Test
