@@ -13,6 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -39,7 +41,11 @@ public record SelfSignedCertificate(KeyPair keyPair, X509Certificate certificate
         KeyPair keyPair = generator.generateKeyPair();
 
         Instant now = Instant.now();
-        X500Name subject = new X500Name("CN=" + hostName.replace(",", "\\,") + ",O=James TLS Provenance (self-signed)");
+        // RDNs most-significant first, so that the JDK's RFC 2253 form reads "CN=host,O=...".
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.O, "James TLS Provenance (self-signed)")
+            .addRDN(BCStyle.CN, hostName)
+            .build();
         Set<String> dnsNames = new LinkedHashSet<>();
         dnsNames.add(hostName);
         dnsNames.add("localhost");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.apache.commons.configuration2.PropertiesConfiguration;
@@ -118,6 +119,10 @@ public final class TlsProvenanceJamesServer {
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(
                 Configuration.builder().workingDirectory(workingDirectory.toFile()).build())
             .combineWith(MAIL_STORAGE, PROTOCOLS, WEBADMIN);
+        Optional<Module> wantClientAuth = ExtensionServerModules.wantClientAuth(workingDirectory);
+        if (wantClientAuth.isPresent()) {
+            server = server.overrideWith(wantClientAuth.get());
+        }
         try {
             server.start();
         } catch (Throwable e) {

@@ -13,6 +13,8 @@ import java.util.zip.ZipFile;
 import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
+import dev.tlsprovenance.provenance.VerificationStatus;
+import dev.tlsprovenance.testing.pki.TestPki;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,8 +42,10 @@ class DistributionIT {
         clients.createDomainAndUser("example.test", USER, PASSWORD);
         clients.send(true, "sender@partner.test", USER, "over-starttls", "sent with STARTTLS");
         clients.send(false, "sender@partner.test", USER, "in-cleartext", "sent without TLS");
+        clients.send(true, TestPki.shared().clientTls("relay.partner.test").keyManager().orElseThrow(),
+            "sender@partner.test", USER, "with-client-certificate", "sent with STARTTLS and a client certificate");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-            assertThat(inbox = clients.readInboxHeaders(USER, PASSWORD)).hasSize(2));
+            assertThat(inbox = clients.readInboxHeaders(USER, PASSWORD)).hasSize(3));
     }
 
     @AfterAll
@@ -65,6 +69,14 @@ class DistributionIT {
     void generatesASelfSignedCertificateOnFirstStartAndSaysSo() {
         assertThat(server.home().resolve("conf/keystore.p12")).exists();
         assertThat(server.console()).contains("generated a SELF-SIGNED certificate for 'localhost'");
+    }
+
+    @Test
+    void logsToTheConsoleAndToVarLog() throws Exception {
+        assertThat(server.console()).contains("JAMES server started");
+        assertThat(java.nio.file.Files.readString(server.home().resolve("var/log/james.log")))
+            .contains("JAMES server started")
+            .contains("Loading custom classpath resource " + server.home().resolve("extensions-jars"));
     }
 
     @Test
@@ -95,6 +107,17 @@ class DistributionIT {
             .containsPattern("X-TLS-Provenance: v=1; dir=inbound; transport=cleartext;");
     }
 
+    /** Port 25 asks for a client certificate without demanding one (wantClientAuth, this distribution's SMTP server). */
+    @Test
+    void clientCertificatePresentedOnPort25IsRecordedAsNotCheckedByTheListener() throws Exception {
+        assertThat(message("with-client-certificate"))
+            .containsPattern("\\(client certificate subject \"CN=relay\\.partner\\.test[^\"]*\" issuer \"CN=Test Intermediate CA[^\"]*\" verified no\\)");
+        TlsProvenance hop = provenance("with-client-certificate");
+        assertThat(hop.peerCertificate()).hasValueSatisfying(certificate -> assertThat(certificate.subject()).startsWith("CN=relay.partner.test"));
+        assertThat(hop.peerVerification().status()).isEqualTo(VerificationStatus.NOT_CHECKED);
+        assertThat(provenance("over-starttls").peerVerification().status()).isEqualTo(VerificationStatus.NOT_PRESENTED);
+    }
+
     @Test
     void probeSendsOverSubmissionWithStartTlsAndAuthAndVerifiesTheMessageItFetchesOverImaps() throws Exception {
         DistributionProcess.CommandResult probe = server.tlsProvenance("probe",
@@ -115,7 +138,7 @@ class DistributionIT {
 
         assertThat(doctor.exitCode()).as(doctor.output()).isEqualTo(1);
         assertThat(doctor.output())
-            .contains("[FAIL] file://conf/keystore.p12 (O=James TLS Provenance (self-signed),CN=localhost): self-signed")
+            .contains("[FAIL] file://conf/keystore.p12 (CN=localhost,O=James TLS Provenance (self-signed)): self-signed")
             .contains("[OK  ] smtpserver-mx (smtpserver.xml, 127.0.0.1:" + server.port("smtp") + "): running: EHLO lists STARTTLS");
     }
 

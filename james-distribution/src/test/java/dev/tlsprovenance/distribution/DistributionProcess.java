@@ -181,13 +181,23 @@ final class DistributionProcess implements AutoCloseable {
         }
     }
 
+    /** What a server started inside target/ leaves behind: never part of a fresh installation. */
+    private static boolean isRuntimeState(String relative) {
+        return relative.startsWith("var/store") || relative.startsWith("var/mail") || relative.startsWith("var/log")
+            || relative.startsWith("var/tls-ledger") || relative.endsWith(".jsa") || relative.equals("conf/keystore.p12");
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(from)) {
             paths = new ArrayList<>(walk.toList());
         }
         for (Path source : paths) {
-            Path target = to.resolve(from.relativize(source).toString());
+            String relative = from.relativize(source).toString();
+            if (isRuntimeState(relative)) {
+                continue;
+            }
+            Path target = to.resolve(relative);
             if (Files.isDirectory(source)) {
                 Files.createDirectories(target);
             } else {

@@ -29,7 +29,12 @@ class DurabilityIT {
     @Test
     void acceptedMailSurvivesKillNineAndIsDeliveredExactlyOnceAfterRestart() throws Exception {
         int nextHopPort = DistributionProcess.freePort();
-        DistributionProcess server = DistributionProcess.installInto(directory);
+        try (DistributionProcess server = DistributionProcess.installInto(directory)) {
+            killAndRestartWhileTheNextHopIsDown(server, nextHopPort);
+        }
+    }
+
+    private void killAndRestartWhileTheNextHopIsDown(DistributionProcess server, int nextHopPort) throws Exception {
         routeRemoteMailVia(server.home(), nextHopPort);
 
         server.start().awaitStarted();
@@ -42,11 +47,12 @@ class DurabilityIT {
         // hand-off is done, while every mail waits in the on-disk outgoing queue for its next attempt.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(clients.queueSize("spool")).isZero();
-            assertThat(clients.queueSize("outgoing")).isEqualTo(MESSAGES);
+            assertThat(clients.queueSize("outgoing-tls")).isEqualTo(MESSAGES);
         });
         server.killHard();
 
-        try (DistributionProcess restarted = server.start().awaitStarted(); SinkSmtpPeer nextHop = new SinkSmtpPeer(nextHopPort)) {
+        server.start().awaitStarted();
+        try (SinkSmtpPeer nextHop = new SinkSmtpPeer(nextHopPort)) {
             List<String> expected = IntStream.range(0, MESSAGES).mapToObj(i -> "durable-" + i).collect(Collectors.toList());
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
                 assertThat(subjects(nextHop.messages())).containsExactlyInAnyOrderElementsOf(expected));
@@ -56,16 +62,15 @@ class DurabilityIT {
         }
     }
 
-    /** The administrator's way to send all remote mail through one relay: the gateway of RemoteDelivery. */
+    /** The administrator's way to route a namespace to a fixed next hop: a route= in the TLS policy table. */
     private static void routeRemoteMailVia(Path home, int port) throws Exception {
+        Path policy = home.resolve("conf/tls-policy.conf");
+        Files.writeString(policy, Files.readString(policy) + "\nremote.test  outbound=may  route=[127.0.0.1]:" + port + "\n");
         Path mailetContainer = home.resolve("conf/mailetcontainer.xml");
         String xml = Files.readString(mailetContainer);
-        String routed = xml
-            .replaceFirst("(?s)<!-- ROUTE-ALL-MAIL-VIA-SMARTHOST.*?-->",
-                "<gateway>127.0.0.1</gateway><gatewayPort>" + port + "</gatewayPort>")
-            .replaceFirst("<delayTime>[^<]*</delayTime>", "<delayTime>20000, 2000, 2000, 2000</delayTime>");
-        assertThat(routed).contains("<gatewayPort>" + port + "</gatewayPort>");
-        Files.writeString(mailetContainer, routed);
+        String quickRetries = xml.replaceFirst("<delays>[^<]*</delays>", "<delays>20s, 2s, 2s, 2s</delays>");
+        assertThat(quickRetries).contains("<delays>20s, 2s, 2s, 2s</delays>");
+        Files.writeString(mailetContainer, quickRetries);
     }
 
     private static List<String> subjects(List<String> messages) {

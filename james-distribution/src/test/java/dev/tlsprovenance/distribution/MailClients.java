@@ -67,6 +67,12 @@ final class MailClients {
 
     /** Sends over port 25 with STARTTLS required (and the certificate verified for "localhost"), or in cleartext. */
     void send(boolean startTls, String from, String to, String subject, String body) throws MessagingException, GeneralSecurityException, IOException {
+        send(startTls, null, from, to, subject, body);
+    }
+
+    /** As {@link #send(boolean, String, String, String, String)}, presenting this client key manager's certificate over STARTTLS. */
+    void send(boolean startTls, javax.net.ssl.X509KeyManager clientIdentity, String from, String to, String subject, String body)
+            throws MessagingException, GeneralSecurityException, IOException {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "localhost");
         properties.put("mail.smtp.port", String.valueOf(server.port("smtp")));
@@ -77,7 +83,7 @@ final class MailClients {
             properties.put("mail.smtp.starttls.enable", "true");
             properties.put("mail.smtp.starttls.required", "true");
             properties.put("mail.smtp.ssl.checkserveridentity", "true");
-            properties.put("mail.smtp.ssl.socketFactory", trustingServer().getSocketFactory());
+            properties.put("mail.smtp.ssl.socketFactory", trustingServer(clientIdentity).getSocketFactory());
         }
         Session session = Session.getInstance(properties);
         MimeMessage message = new MimeMessage(session);
@@ -116,6 +122,10 @@ final class MailClients {
     }
 
     SSLContext trustingServer() throws GeneralSecurityException, IOException {
+        return trustingServer(null);
+    }
+
+    SSLContext trustingServer(javax.net.ssl.X509KeyManager clientIdentity) throws GeneralSecurityException, IOException {
         KeyStore serverStore = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(home.resolve("conf/keystore.p12"))) {
             serverStore.load(in, "changeit".toCharArray());
@@ -126,7 +136,7 @@ final class MailClients {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
+        context.init(clientIdentity == null ? null : new javax.net.ssl.KeyManager[] {clientIdentity}, factory.getTrustManagers(), null);
         return context;
     }
 }

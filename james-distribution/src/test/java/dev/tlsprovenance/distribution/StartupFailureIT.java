@@ -19,7 +19,7 @@ class StartupFailureIT {
     @Test
     void busyPortExitsWithCodeThreeNamingThePortAndListener() throws Exception {
         DistributionProcess server = DistributionProcess.installInto(directory);
-        try (ServerSocket squatter = new ServerSocket(server.port("smtp"), 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket squatter = new ServerSocket(server.port("smtp"), 1, InetAddress.getByName("127.0.0.1")); server) {
             server.start();
             assertThat(server.awaitExit(Duration.ofSeconds(60))).isEqualTo(TlsProvenanceJamesServer.EXIT_PORT_BUSY);
         }
@@ -33,9 +33,10 @@ class StartupFailureIT {
         Path smtp = server.home().resolve("conf/smtpserver.xml");
         Files.writeString(smtp, Files.readString(smtp).replace("</smtpservers>", ""));
 
-        server.start();
-
-        assertThat(server.awaitExit(Duration.ofSeconds(60))).isEqualTo(TlsProvenanceJamesServer.EXIT_BAD_CONFIGURATION);
+        try (server) {
+            server.start();
+            assertThat(server.awaitExit(Duration.ofSeconds(60))).isEqualTo(TlsProvenanceJamesServer.EXIT_BAD_CONFIGURATION);
+        }
         assertThat(server.console()).contains("james-server: bad configuration in " + server.home().resolve("conf"));
     }
 
@@ -44,9 +45,10 @@ class StartupFailureIT {
         DistributionProcess server = DistributionProcess.installInto(directory);
         Files.writeString(server.home().resolve("conf/tls-policy.conf"), "example.test outbound=sometimes\n");
 
-        server.start();
-
-        assertThat(server.awaitExit(Duration.ofSeconds(90))).isEqualTo(TlsProvenanceJamesServer.EXIT_START_FAILED);
+        try (server) {
+            server.start();
+            assertThat(server.awaitExit(Duration.ofSeconds(90))).isEqualTo(TlsProvenanceJamesServer.EXIT_START_FAILED);
+        }
         assertThat(server.console()).contains("james-server: James did not start:").contains("tls-policy.conf");
     }
 }

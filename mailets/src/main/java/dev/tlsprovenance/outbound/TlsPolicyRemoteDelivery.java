@@ -105,6 +105,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private OutboundDelivery delivery;
     private Optional<OutboundLedger> ledger;
     private Scheduler deliveryThreads;
+    private Scheduler dequeueThread;
     private ScheduledExecutorService evictor;
     private Disposable dequeuer;
     private FailedRecipientBounces bounces;
@@ -146,7 +147,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         long every = Math.max(100, settings.idleTimeout().toMillis() / 2);
         evictor.scheduleWithFixedDelay(pool::evictIdle, every, every, TimeUnit.MILLISECONDS);
         deliveryThreads = Schedulers.newBoundedElastic(settings.deliveryThreads(), 10_000, "tls-delivery");
+        // A persistent queue (James's ActiveMQ/JMS queue) dequeues with a blocking receive on the subscribing thread:
+        // subscribe on a thread of our own, or init() never returns and James never finishes starting.
+        dequeueThread = Schedulers.newSingle("tls-delivery-dequeue", true);
         dequeuer = Flux.from(queue.deQueue())
+            .subscribeOn(dequeueThread)
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
             .subscribe();
         LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={}", settings.outgoingQueue(),
@@ -189,6 +194,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         }
         if (deliveryThreads != null) {
             deliveryThreads.dispose();
+        }
+        if (dequeueThread != null) {
+            dequeueThread.dispose();
         }
         if (evictor != null) {
             evictor.shutdownNow();
