@@ -258,12 +258,17 @@ class TlsPolicyFileParserTest {
     }
 
     @Test
-    void theSampleFileParses() throws Exception {
+    void theSampleFileParsesAsShippedAndWithItsHostedServiceExamplesPutInForce() throws Exception {
         Path sample = Path.of("..", "conf", "tls-policy.conf");
-        TlsPolicyTable table;
-        try (var reader = java.nio.file.Files.newBufferedReader(sample)) {
-            table = TlsPolicyTable.parse("tls-policy.conf", reader, PolicyPathResolver.relativeTo(sample.getParent()));
-        }
+        String shipped = java.nio.file.Files.readString(sample);
+        TlsPolicyTable asShipped = TlsPolicyTable.parse("tls-policy.conf", new StringReader(shipped),
+                PolicyPathResolver.relativeTo(sample.getParent()));
+        assertThat(asShipped.lookup("contoso1.microsoftonline.com").isDefault()).isTrue();
+
+        // What the file tells an administrator to do: drop the "#" in front of the example rows.
+        String uncommented = shipped.replaceAll("(?m)^#(contoso1\\.microsoftonline\\.com|\\.microsoftonline\\.com|    route=)", "$1");
+        TlsPolicyTable table = TlsPolicyTable.parse("tls-policy.conf", new StringReader(uncommented),
+                PolicyPathResolver.relativeTo(sample.getParent()));
         assertThat(table.lookup("contoso1.microsoftonline.com").outbound().routes())
                 .containsExactly(Smarthost.of("smarthost.contoso.test", 25, false));
         assertThat(table.lookup("contoso2.microsoftonline.com").outbound().level()).isEqualTo(OutboundLevel.VERIFY);
