@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
+import dev.tlsprovenance.json.JsonStrings;
+
 /**
  * The durable record of outbound attempts: one JSON object per line ({@link TlsProvenance#toFields()}, all values
  * strings), appended to {@code outbound.jsonl}. When the file would pass {@code maxBytes} it is rotated to
@@ -66,41 +68,10 @@ public final class OutboundLedger {
                 json.append(',');
             }
             first = false;
-            quote(json, field.getKey());
+            JsonStrings.append(json, field.getKey());
             json.append(':');
-            quote(json, field.getValue());
+            JsonStrings.append(json, field.getValue());
         }
         return json.append('}').toString();
-    }
-
-    private static void quote(StringBuilder json, String text) {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"':
-                    json.append("\\\"");
-                    break;
-                case '\\':
-                    json.append("\\\\");
-                    break;
-                case '\n':
-                    json.append("\\n");
-                    break;
-                case '\r':
-                    json.append("\\r");
-                    break;
-                case '\t':
-                    json.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-            }
-        }
-        json.append('"');
     }
 }

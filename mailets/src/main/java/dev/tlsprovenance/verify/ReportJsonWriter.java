@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
+import dev.tlsprovenance.json.JsonStrings;
+
 /**
  * Streams reports as the JSON other tools consume:
  * <pre>{"messages":[{"messageId":...,"hops":[{"index":0,"from":...,"by":...,"date":...,"tls":"yes|no|unknown",
@@ -42,7 +44,7 @@ public final class ReportJsonWriter {
         }
         firstMessage = false;
         m.append("{\"messageId\":");
-        string(m, report.messageId().orElse(null));
+        JsonStrings.append(m, report.messageId().orElse(null));
         m.append(",\"hops\":[");
         List<Hop> hops = report.hops();
         for (int i = 0; i < hops.size(); i++) {
@@ -52,37 +54,37 @@ public final class ReportJsonWriter {
             }
             m.append("{\"index\":").append(i);
             m.append(",\"from\":");
-            string(m, hop.fromHost().orElse(null));
+            JsonStrings.append(m, hop.fromHost().orElse(null));
             m.append(",\"by\":");
-            string(m, hop.byHost().orElse(null));
+            JsonStrings.append(m, hop.byHost().orElse(null));
             m.append(",\"date\":");
-            string(m, hop.time().map(Object::toString).orElse(null));
+            JsonStrings.append(m, hop.time().map(Object::toString).orElse(null));
             m.append(",\"tls\":");
-            string(m, hop.tls().token());
+            JsonStrings.append(m, hop.tls().token());
             m.append(",\"protocol\":");
-            string(m, hop.protocol().orElse(null));
+            JsonStrings.append(m, hop.protocol().orElse(null));
             m.append(",\"cipher\":");
-            string(m, hop.cipherIana().or(hop::cipher).orElse(null));
+            JsonStrings.append(m, hop.cipherIana().or(hop::cipher).orElse(null));
             m.append(",\"bits\":").append(hop.bits() > 0 ? Integer.toString(hop.bits()) : "null");
             Boolean verified = hop.clientCertificate().asVerifiedFlag();
             m.append(",\"clientCertVerified\":").append(verified == null ? "null" : verified.toString());
             m.append(",\"weak\":").append(hop.weak());
             m.append(",\"trusted\":").append(hop.trusted());
             m.append(",\"source\":");
-            string(m, hop.source().token());
+            JsonStrings.append(m, hop.source().token());
             m.append(",\"protocolLabel\":");
-            string(m, hop.protocolLabel().orElse(null));
+            JsonStrings.append(m, hop.protocolLabel().orElse(null));
             m.append(",\"cipherOriginal\":");
-            string(m, hop.cipher().orElse(null));
+            JsonStrings.append(m, hop.cipher().orElse(null));
             m.append(",\"family\":");
-            string(m, hop.family().token());
+            JsonStrings.append(m, hop.family().token());
             m.append(",\"applicable\":").append(hop.applicable());
             m.append('}');
         }
         m.append("],\"verdict\":");
-        string(m, report.verdict().token());
+        JsonStrings.append(m, report.verdict().token());
         m.append(",\"note\":");
-        string(m, report.note());
+        JsonStrings.append(m, report.note());
         m.append('}');
         raw(m);
     }
@@ -97,48 +99,5 @@ public final class ReportJsonWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static void string(StringBuilder m, String value) {
-        if (value == null) {
-            m.append("null");
-            return;
-        }
-        m.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"':
-                    m.append("\\\"");
-                    break;
-                case '\\':
-                    m.append("\\\\");
-                    break;
-                case '\n':
-                    m.append("\\n");
-                    break;
-                case '\r':
-                    m.append("\\r");
-                    break;
-                case '\t':
-                    m.append("\\t");
-                    break;
-                default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c) && !validSurrogate(value, i)) {
-                        m.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        m.append(c);
-                    }
-            }
-        }
-        m.append('"');
-    }
-
-    private static boolean validSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }
