@@ -85,6 +85,29 @@ class DistributionIT {
         assertThat(server.home().resolve("lib")).isDirectoryNotContaining("glob:**/tls-provenance-mailets-*.jar");
     }
 
+    /** The jar must drop into any James 3.8 without bringing a second James, javax.mail, Guice or BouncyCastle. */
+    @Test
+    void theExtensionJarHoldsOnlyOurClasses() throws Exception {
+        java.util.List<String> foreign = new java.util.ArrayList<>();
+        int ours = 0;
+        try (var jars = java.nio.file.Files.list(server.home().resolve("extensions-jars"))) {
+            for (Path jar : jars.toList()) {
+                try (ZipFile zip = new ZipFile(jar.toFile())) {
+                    for (var entries = zip.entries(); entries.hasMoreElements(); ) {
+                        String name = entries.nextElement().getName();
+                        if (name.startsWith("dev/tlsprovenance/")) {
+                            ours++;
+                        } else if (!name.startsWith("META-INF/") && !name.equals("dev/")) {
+                            foreign.add(name);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(foreign).as("entries outside dev/tlsprovenance/ and META-INF/").isEmpty();
+        assertThat(ours).isGreaterThan(50);
+    }
+
     /** The extension, loaded by James from extensions-jars/, stamps each hop with what TLS it used. */
     @Test
     void receivedLineAndProvenanceHeaderTellTlsFromCleartext() throws Exception {
