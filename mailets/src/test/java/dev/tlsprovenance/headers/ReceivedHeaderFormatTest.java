@@ -86,4 +86,17 @@ class ReceivedHeaderFormatTest {
             .contains("from 127.0.0.1 (EHLO bad\\)helo) ([127.0.0.1])")
             .contains("(client certificate subject \"CN=evil\\) by attacker \\(x\" issuer \"CN=\\\"quoted\\\" issuer\" verified no)");
     }
+
+    @Test
+    void theDateFollowsEveryHopEvenWhenTheFormatIsReusedAcrossSecondsAndZones() {
+        ReceivedHeaderFormat paris = new ReceivedHeaderFormat("JAMES SMTP Server", java.time.ZoneId.of("Europe/Paris"));
+        TlsProvenance hop = ProvenanceSamples.cleartextInbound();
+        java.time.Instant time = hop.time();
+
+        for (java.time.Instant when : java.util.List.of(time, time.plusMillis(400), time.plusSeconds(1), time, time.plusSeconds(86_400 * 200))) {
+            java.util.List<String> lines = paris.lines(hop.toBuilder().time(when).build(), EHLO, BOB);
+            assertThat(lines.get(lines.size() - 1)).isEqualTo(java.time.format.DateTimeFormatter
+                .ofPattern("EEE, dd MMM yyyy HH:mm:ss Z (zzz)", java.util.Locale.US).format(when.atZone(java.time.ZoneId.of("Europe/Paris"))));
+        }
+    }
 }
