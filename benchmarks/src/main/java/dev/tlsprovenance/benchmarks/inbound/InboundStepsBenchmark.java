@@ -113,6 +113,18 @@ public class InboundStepsBenchmark {
         return throughJames(received(ourMessage, true), false);
     }
 
+    /** Splits {@code oursWithoutMailet}: the longer Received header alone, no attributes. */
+    @Benchmark
+    public long ourHeaderOnly() throws Exception {
+        return throughJames(received(ourMessage, false), false);
+    }
+
+    /** Splits {@code oursWithoutMailet}: our attributes alone, on the stock message. */
+    @Benchmark
+    public long ourAttributesOnly() throws Exception {
+        return throughJames(received(stockMessage, true), false);
+    }
+
     @Benchmark
     public long oursPath() throws Exception {
         return throughJames(received(ourMessage, true), true);
@@ -197,3 +209,4 @@ public class InboundStepsBenchmark {
         }
     }
 
+}
