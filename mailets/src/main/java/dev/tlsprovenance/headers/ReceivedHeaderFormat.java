@@ -1,5 +1,6 @@
 package dev.tlsprovenance.headers;
 
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import dev.tlsprovenance.provenance.CertificateSummary;
 import dev.tlsprovenance.provenance.TlsProvenance;
@@ -50,13 +52,24 @@ public final class ReceivedHeaderFormat {
 
     private static final DateTimeFormatter DATE_FORMAT =
         DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z (zzz)", Locale.US);
+    /** Line breaks and tabs a client may put into a HELO name; they must not reach a header. */
+    private static final Pattern LINE_BREAKS_AND_TABS = Pattern.compile("[\\r\\n\\t]+");
 
     private final String softwareName;
     private final ZoneId zone;
+    /**
+     * The date text of the last second formatted: a busy listener stamps many mails per second, and the zone-name
+     * lookup behind {@code (zzz)} is the dearest part of the header. Immutable pair, so a racing read sees a whole one.
+     */
+    private volatile FormattedSecond lastDate = new FormattedSecond(Long.MIN_VALUE, "");
 
     public ReceivedHeaderFormat(String softwareName, ZoneId zone) {
         this.softwareName = Objects.requireNonNull(softwareName, "softwareName");
         this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    public String softwareName() {
+        return softwareName;
     }
 
     /**
@@ -80,8 +93,28 @@ public final class ReceivedHeaderFormat {
         tlsClause.ifPresent(lines::add);
         int last = lines.size() - 1;
         lines.set(last, lines.get(last) + ";");
-        lines.add(DATE_FORMAT.format(hop.time().atZone(zone)));
+        lines.add(date(hop.time()));
         return List.copyOf(lines);
+    }
+
+    private String date(Instant time) {
+        FormattedSecond last = lastDate;
+        if (last.epochSecond == time.getEpochSecond()) {
+            return last.text;
+        }
+        String text = DATE_FORMAT.format(time.atZone(zone));
+        lastDate = new FormattedSecond(time.getEpochSecond(), text);
+        return text;
+    }
+
+    private static final class FormattedSecond {
+        final long epochSecond;
+        final String text;
+
+        FormattedSecond(long epochSecond, String text) {
+            this.epochSecond = epochSecond;
+            this.text = text;
+        }
     }
 
     /** The whole folded value, lines joined with CRLF and the folding indent. */
@@ -129,9 +162,22 @@ public final class ReceivedHeaderFormat {
 
     /** Comment text (RFC 5322 ctext / quoted-pair) on one line, whatever a client or certificate put in it. */
     private static String commentSafe(String text) {
-        return text.replaceAll("[\\r\\n\\t]+", " ")
+        if (!needsEscaping(text)) {
+            return text; // the usual HELO name or DN: no copy, no regular expression per mail
+        }
+        return LINE_BREAKS_AND_TABS.matcher(text).replaceAll(" ")
             .replace("\\", "\\\\")
             .replace("(", "\\(")
             .replace(")", "\\)");
+    }
+
+    private static boolean needsEscaping(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' || c == '(' || c == ')' || c == '\r' || c == '\n' || c == '\t') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -44,6 +44,8 @@ public final class SmtpSessionProvenance {
 
     private static final AttachmentKey<TlsProvenance> CURRENT_TRANSACTION =
         AttachmentKey.of("dev.tlsprovenance.inbound.provenance", TlsProvenance.class);
+    private static final AttachmentKey<ConnectionTls> CONNECTION_TLS =
+        AttachmentKey.of("dev.tlsprovenance.inbound.connectionTls", ConnectionTls.class);
     private static final AttachmentKey<String> HELO_MODE = SMTPSession.CURRENT_HELO_MODE;
 
     private SmtpSessionProvenance() {
@@ -80,17 +82,54 @@ public final class SmtpSessionProvenance {
                 .peerVerification(CertificateVerification.notPresented())
                 .build();
         }
-        SSLSession ssl = tls.get();
-        builder.transport(session.isStartTLSSupported() ? Transport.STARTTLS : Transport.IMPLICIT_TLS)
-            .protocol(ssl.getProtocol())
-            .cipherSuite(ssl.getCipherSuite())
-            .cipherBits(CipherSuites.strengthBits(ssl.getCipherSuite()));
-        Optional<X509Certificate> clientCertificate = clientCertificate(ssl);
-        clientCertificate.ifPresentOrElse(
-            certificate -> builder.peerCertificate(CertificateSummary.of(certificate))
-                .peerVerification(listenerVerification(ssl)),
-            () -> builder.peerVerification(CertificateVerification.notPresented()));
+        connectionTls(session, tls.get()).applyTo(builder);
         return builder.build();
+    }
+
+    /**
+     * The TLS facts of the connection, read from its {@link SSLSession} once and reused for every further mail on
+     * the connection: asking a session without a client certificate for one throws (an exception with a deep
+     * stack trace per mail), and summarising a client certificate hashes and parses it. Keyed by the session
+     * object, so a new handshake on the same connection is read afresh.
+     */
+    private static ConnectionTls connectionTls(SMTPSession session, SSLSession ssl) {
+        Optional<ConnectionTls> known = session.getAttachment(CONNECTION_TLS, State.Connection);
+        if (known.isPresent() && known.get().sslSession == ssl) {
+            return known.get();
+        }
+        ConnectionTls facts = new ConnectionTls(ssl, session.isStartTLSSupported() ? Transport.STARTTLS : Transport.IMPLICIT_TLS);
+        session.setAttachment(CONNECTION_TLS, facts, State.Connection);
+        return facts;
+    }
+
+    /** What one TLS session says about the client; immutable. */
+    private static final class ConnectionTls {
+        final SSLSession sslSession;
+        final Transport transport;
+        final String protocol;
+        final String cipherSuite;
+        final int cipherBits;
+        final Optional<CertificateSummary> clientCertificate;
+        final CertificateVerification verification;
+
+        ConnectionTls(SSLSession ssl, Transport transport) {
+            this.sslSession = ssl;
+            this.transport = transport;
+            this.protocol = ssl.getProtocol();
+            this.cipherSuite = ssl.getCipherSuite();
+            this.cipherBits = CipherSuites.strengthBits(cipherSuite);
+            this.clientCertificate = clientCertificate(ssl).map(CertificateSummary::of);
+            this.verification = clientCertificate.isPresent() ? listenerVerification(ssl) : CertificateVerification.notPresented();
+        }
+
+        void applyTo(TlsProvenance.Builder builder) {
+            builder.transport(transport)
+                .protocol(protocol)
+                .cipherSuite(cipherSuite)
+                .cipherBits(cipherBits)
+                .peerVerification(verification);
+            clientCertificate.ifPresent(builder::peerCertificate);
+        }
     }
 
     private static CertificateVerification listenerVerification(SSLSession ssl) {

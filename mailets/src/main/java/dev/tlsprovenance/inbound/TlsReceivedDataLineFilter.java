@@ -36,6 +36,8 @@ import dev.tlsprovenance.provenance.TlsProvenance;
 public class TlsReceivedDataLineFilter extends ReceivedDataLineFilter {
 
     private final Clock clock;
+    /** Kept across mails (it caches the date text of the current second); rebuilt if the software name changes. */
+    private volatile ReceivedHeaderFormat format;
 
     public TlsReceivedDataLineFilter() {
         this(Clock.systemDefaultZone());
@@ -48,11 +50,20 @@ public class TlsReceivedDataLineFilter extends ReceivedDataLineFilter {
     @Override
     protected Collection<Header> headers(SMTPSession session) {
         TlsProvenance hop = SmtpSessionProvenance.of(session, clock);
-        ReceivedHeaderFormat received = new ReceivedHeaderFormat(session.getConfiguration().getSoftwareName(), clock.getZone());
+        ReceivedHeaderFormat received = format(session.getConfiguration().getSoftwareName());
         List<String> lines = received.lines(hop, SmtpSessionProvenance.heloMode(session), soleRecipient(session));
         Header header = new Header("Received", lines.get(0));
         lines.stream().skip(1).forEach(header::add);
         return List.of(header);
+    }
+
+    private ReceivedHeaderFormat format(String softwareName) {
+        ReceivedHeaderFormat current = format;
+        if (current == null || !current.softwareName().equals(softwareName)) {
+            current = new ReceivedHeaderFormat(softwareName, clock.getZone());
+            format = current;
+        }
+        return current;
     }
 
     private static Optional<String> soleRecipient(SMTPSession session) {

@@ -1,6 +1,8 @@
 package dev.tlsprovenance.provenance;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,6 +15,10 @@ public final class CipherSuites {
     // The key size sits right after the bulk cipher's name; the MAC's digits (SHA256) must not be read as it.
     private static final Pattern SIZED_BULK_CIPHER = Pattern.compile("(?:^|_)(?:AES|CAMELLIA|ARIA)_?(128|256)(?:_|$)");
 
+    /** Suites seen so far: a server negotiates a handful, and the regular expressions below cost a few us a mail. */
+    private static final Map<String, Integer> KNOWN = new ConcurrentHashMap<>();
+    private static final int MAX_KNOWN = 1024;
+
     private CipherSuites() {
     }
 
@@ -21,6 +27,18 @@ public final class CipherSuites {
         if (suite == null || suite.isEmpty()) {
             return 0;
         }
+        Integer known = KNOWN.get(suite);
+        if (known != null) {
+            return known;
+        }
+        int bits = computeStrengthBits(suite);
+        if (KNOWN.size() < MAX_KNOWN) { // names read from other servers' headers must not grow it without bound
+            KNOWN.put(suite, bits);
+        }
+        return bits;
+    }
+
+    private static int computeStrengthBits(String suite) {
         String name = suite.toUpperCase(Locale.ROOT).replace('-', '_');
         int with = name.indexOf("_WITH_");
         String bulk = with >= 0 ? name.substring(with + "_WITH_".length()) : name;

@@ -69,8 +69,18 @@ public final class ProvenanceHeaderCodec {
         }
     }
 
+    /** A loop, not a stream: this runs for every field of every mail. */
+    private static boolean isToken(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (!isTokenChar(value.charAt(i))) {
+                return false;
+            }
+        }
+        return !value.isEmpty();
+    }
+
     private static void appendValue(StringBuilder out, String value) {
-        if (!value.isEmpty() && value.chars().allMatch(ProvenanceHeaderCodec::isTokenChar)) {
+        if (isToken(value)) {
             out.append(value);
             return;
         }

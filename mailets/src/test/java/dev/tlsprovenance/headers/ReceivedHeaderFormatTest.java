@@ -2,7 +2,12 @@ package dev.tlsprovenance.headers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -75,7 +80,7 @@ class ReceivedHeaderFormatTest {
     @Test
     void unverifiedCertificateSaysSoAndHostileTextCannotEscapeTheComment() {
         CertificateSummary hostile = new CertificateSummary("CN=evil) by attacker (x", "CN=\"quoted\"\r\nissuer",
-            java.util.List.of(), "01", "cd".repeat(32), ProvenanceSamples.TIME, ProvenanceSamples.TIME);
+            List.of(), "01", "cd".repeat(32), ProvenanceSamples.TIME, ProvenanceSamples.TIME);
         TlsProvenance hop = ProvenanceSamples.cleartextInbound().toBuilder()
             .transport(Transport.STARTTLS).protocol("TLSv1.3").cipherSuite("TLS_AES_128_GCM_SHA256")
             .heloName("bad)helo")
@@ -85,5 +90,18 @@ class ReceivedHeaderFormatTest {
         assertThat(FORMAT.lines(hop, EHLO, BOB))
             .contains("from 127.0.0.1 (EHLO bad\\)helo) ([127.0.0.1])")
             .contains("(client certificate subject \"CN=evil\\) by attacker \\(x\" issuer \"CN=\\\"quoted\\\" issuer\" verified no)");
+    }
+
+    @Test
+    void theDateFollowsEveryHopEvenWhenTheFormatIsReusedAcrossSecondsAndZones() {
+        ReceivedHeaderFormat paris = new ReceivedHeaderFormat("JAMES SMTP Server", ZoneId.of("Europe/Paris"));
+        TlsProvenance hop = ProvenanceSamples.cleartextInbound();
+        Instant time = hop.time();
+
+        for (Instant when : List.of(time, time.plusMillis(400), time.plusSeconds(1), time, time.plusSeconds(86_400 * 200))) {
+            List<String> lines = paris.lines(hop.toBuilder().time(when).build(), EHLO, BOB);
+            assertThat(lines.get(lines.size() - 1)).isEqualTo(DateTimeFormatter
+                .ofPattern("EEE, dd MMM yyyy HH:mm:ss Z (zzz)", Locale.US).format(when.atZone(ZoneId.of("Europe/Paris"))));
+        }
     }
 }

@@ -193,6 +193,30 @@ class InboundTlsProvenanceTest {
     }
 
     @Test
+    void everyMailOfAReusedMutualTlsConnectionCarriesTheCertificateAndItsOwnTime() throws Exception {
+        CertificateSummary presented = CertificateSummary.of(PKI.client(CLIENT_NAME).certificate());
+        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.partnerPort())) {
+            client.ehlo(CLIENT_NAME);
+            assertThat(client.startTls(PKI.clientTls(CLIENT_NAME)).code()).isEqualTo(220);
+            client.ehlo(CLIENT_NAME);
+            assertThat(client.send(SENDER, List.of(RECIPIENT), message("first on the connection")).code()).isEqualTo(250);
+            assertThat(client.send(SENDER, List.of(RECIPIENT), message("second on the connection")).code()).isEqualTo(250);
+        }
+
+        List<DeliveredMail> mails = james.awaitDeliveredMails(2);
+        for (DeliveredMail mail : mails) {
+            TlsProvenance hop = inboundRecord(mail);
+            assertThat(hop.transport()).isEqualTo(Transport.STARTTLS);
+            assertThat(hop.peerCertificate()).contains(presented);
+            assertThat(hop.peerVerification().status()).isEqualTo(VerificationStatus.VERIFIED);
+            assertThat(receivedLines(mail)).contains(
+                "          (client certificate subject \"" + presented.subject() + "\" issuer \"" + presented.issuer() + "\" verified yes)");
+            assertThat(mail.header("X-TLS-Provenance").get(0)).contains("; time=" + hop.time());
+        }
+        assertThat(inboundRecord(mails.get(0)).time()).isNotEqualTo(inboundRecord(mails.get(1)).time());
+    }
+
+    @Test
     void forgedProvenanceOverCleartextEndsUntrusted() throws Exception {
         String forged = "v=1; dir=inbound; transport=starttls; protocol=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; "
             + "by=mx.james.test; addr=127.0.0.1; verify=verified; trust=listener-truststore; time=2026-01-01T00:00:00Z";

@@ -36,6 +36,11 @@ final class InboundLoad {
     private static final String SENDER = "sender@client.test";
     private static final String RECIPIENT = "bob@" + JamesTestServer.LOCAL_DOMAIN;
     private final TestTls clientTls = TestPki.shared().trustingRoot();
+    /**
+     * {@code bench.extraHeaderBytes} (default 0): trace headers of earlier hops put in front of every message, so
+     * the mail looks like Internet mail (whose header section is typically several KB) rather than a 450-byte stub.
+     */
+    private final String upstreamHeaders = upstreamHeaders(Integer.getInteger("bench.extraHeaderBytes", 0));
 
     /** What one measurement found. */
     static final class Result {
@@ -95,8 +100,20 @@ final class InboundLoad {
         return smtp;
     }
 
-    private static void send(SmtpTestClient smtp, int index) throws IOException {
-        expect(smtp.send(SENDER, List.of(RECIPIENT), TestMessages.simple(SENDER, RECIPIENT, "benchmark " + index)), 250);
+    private void send(SmtpTestClient smtp, int index) throws IOException {
+        expect(smtp.send(SENDER, List.of(RECIPIENT),
+            upstreamHeaders + TestMessages.simple(SENDER, RECIPIENT, "benchmark " + index)), 250);
+    }
+
+    private static String upstreamHeaders(int bytes) {
+        StringBuilder headers = new StringBuilder();
+        for (int hop = 1; headers.length() < bytes; hop++) {
+            headers.append("Received: from relay").append(hop).append(".upstream.test (relay").append(hop)
+                .append(".upstream.test [192.0.2.").append(hop % 250).append("])\r\n")
+                .append("        by mx").append(hop).append(".upstream.test (Postfix) with ESMTPS id 4Q").append(hop)
+                .append("Xz1k2LzMd\r\n        for <bob@james.test>; Sun, 29 Nov 2026 12:00:00 +0000 (UTC)\r\n");
+        }
+        return headers.toString();
     }
 
     private static void expect(SmtpReply reply, int code) {
