@@ -285,8 +285,8 @@ public final class TlsProvenance {
             }
             fields.put(Fields.PEER_SERIAL, certificate.serialNumberHex());
             fields.put(Fields.PEER_SHA256, certificate.sha256Fingerprint());
-            fields.put(Fields.PEER_NOT_BEFORE, IsoInstants.format(certificate.notBefore()));
-            fields.put(Fields.PEER_NOT_AFTER, IsoInstants.format(certificate.notAfter()));
+            fields.put(Fields.PEER_NOT_BEFORE, certificate.notBefore().toString());
+            fields.put(Fields.PEER_NOT_AFTER, certificate.notAfter().toString());
         });
         recipientDomain.ifPresent(value -> fields.put(Fields.RECIPIENT_DOMAIN, value));
         nextHop.ifPresent(value -> fields.put(Fields.NEXT_HOP, value));
@@ -299,7 +299,7 @@ public final class TlsProvenance {
             fields.put(Fields.ATTEMPT, Integer.toString(attempt));
         }
         sessionId.ifPresent(value -> fields.put(Fields.SESSION, value));
-        fields.put(Fields.TIME, IsoInstants.format(time));
+        fields.put(Fields.TIME, time.toString());
         return fields;
     }
 
@@ -388,7 +388,7 @@ public final class TlsProvenance {
         Instant instant(String name) {
             String value = required(name);
             try {
-                return IsoInstants.parse(value);
+                return Instant.parse(value);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("field '" + name + "' is not an ISO-8601 instant: '" + value + "'", e);
             }
