@@ -11,6 +11,7 @@ import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.pki.TestPki;
 import dev.tlsprovenance.testing.smtp.SmtpTestClient;
 import dev.tlsprovenance.testing.smtp.TestMessages;
+import dev.tlsprovenance.benchmarks.BenchmarkMain;
 
 /**
  * Inbound overhead (issue 2 item 8): two in-process James 3.8.1 servers in one JVM, A = stock, B = with our
@@ -25,16 +26,7 @@ public final class InboundOverheadBenchmark {
     }
 
     public static void main(String[] args) {
-        int status = 1;
-        try {
-            run();
-            status = 0;
-        } catch (Throwable failure) {
-            failure.printStackTrace();
-        } finally {
-            // James leaves non-daemon threads behind after stop(); they must not keep the JVM alive.
-            System.exit(status);
-        }
+        BenchmarkMain.runAndExit(InboundOverheadBenchmark::run);
     }
 
     private static void run() throws Exception {

@@ -3,6 +3,7 @@ package dev.tlsprovenance.benchmarks.inbound;
 import java.util.Locale;
 
 import dev.tlsprovenance.testing.james.JamesTestServer;
+import dev.tlsprovenance.benchmarks.BenchmarkMain;
 
 /**
  * One server only (A = stock or B = as configured for {@link InboundOverheadBenchmark}), loaded over one reused
@@ -15,15 +16,7 @@ public final class InboundProfile {
     }
 
     public static void main(String[] args) {
-        int status = 1;
-        try {
-            run();
-            status = 0;
-        } catch (Throwable failure) {
-            failure.printStackTrace();
-        } finally {
-            System.exit(status);
-        }
+        BenchmarkMain.runAndExit(InboundProfile::run);
     }
 
     private static void run() throws Exception {

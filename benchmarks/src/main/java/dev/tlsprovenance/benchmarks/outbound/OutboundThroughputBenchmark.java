@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import dev.tlsprovenance.benchmarks.BenchmarkMain;
 
 /**
  * Outbound delivery throughput (issue 4 item 4): messages per second from James to one local TLS peer.
@@ -37,16 +38,7 @@ public final class OutboundThroughputBenchmark {
     }
 
     public static void main(String[] args) {
-        int status = 1;
-        try {
-            run();
-            status = 0;
-        } catch (Throwable failure) {
-            failure.printStackTrace();
-        } finally {
-            // James leaves non-daemon threads behind after stop(); they must not keep the JVM alive.
-            System.exit(status);
-        }
+        BenchmarkMain.runAndExit(OutboundThroughputBenchmark::run);
     }
 
     private static void run() throws Exception {
