@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The jars in the packaged {@code lib/} where the distribution ships newer libraries than James 3.8.1 was released
- * with, because of known vulnerabilities: ActiveMQ 5.18.6 instead of 5.17.3 (CVE-2023-46604).
+ * with, because of known vulnerabilities: ActiveMQ 5.18.6 instead of 5.17.3 (CVE-2023-46604) and dnsjava 3.6.3
+ * instead of 3.5.2 (CVE-2024-25638).
  */
 class ShippedLibrariesIT {
     private static final String ACTIVEMQ = "5.18.6";
+    private static final String DNSJAVA = "3.6.3";
 
     static List<String> lib;
     static Path libDirectory;
@@ -42,6 +44,11 @@ class ShippedLibrariesIT {
             "activemq-kahadb-store-" + ACTIVEMQ + ".jar",
             "activemq-openwire-legacy-" + ACTIVEMQ + ".jar");
         assertThat(lib).noneMatch(jar -> jar.startsWith("activemq-") && jar.contains("-5.17."));
+    }
+
+    @Test
+    void dnsjavaIsVersion363Only() {
+        assertThat(lib.stream().filter(jar -> jar.startsWith("dnsjava-"))).containsExactly("dnsjava-" + DNSJAVA + ".jar");
     }
 
     /** One javax.jms API on the class path: two spec jars would let whichever comes first win, class by class. */
