@@ -29,7 +29,7 @@ import com.google.inject.multibindings.Multibinder;
  *
  * <p>James 3.8.1 publishes the queue library ({@code james-server-queue-activemq}) but not its Guice module, so the
  * distribution binds the library itself, and never James's {@code EmbeddedActiveMQ}, which opens a TCP port. Broker
- * metrics are left out (no JMX in this distribution).
+ * metrics are left out (a no-op collector): they would need ActiveMQ's statistics plugin in the broker.
  */
 final class DiskMailQueueModule extends AbstractModule {
 
