@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 import org.apache.james.smtpserver.SendMailHandler;
 
@@ -14,7 +15,9 @@ import org.apache.james.smtpserver.SendMailHandler;
  * {@link TlsReceivedDataLineFilter} and {@link RecordTlsProvenanceHook} is added, so that one attribute
  * switches the whole inbound side on. James's {@code AuthCmdHandler} is swapped for
  * {@link TlsRequiredAuthCmdHandler}, which refuses AUTH before TLS where the listener says
- * {@code <auth><requireSSL>true</requireSSL>} (538 5.7.11) instead of checking cleartext credentials.
+ * {@code <auth><requireSSL>true</requireSSL>} (538 5.7.11) instead of checking cleartext credentials, and
+ * {@code MailSizeEsmtpExtension} for {@link MailSizeWithEnhancedStatus}, which says {@code 552 5.3.4} also when a
+ * message without SIZE= outgrows {@code <maxmessagesize>} during DATA.
  * Sample {@code smtpserver.xml}:
  * <pre>{@code
  * <smtpserver enabled="true">
@@ -60,6 +63,9 @@ public class TlsProvenanceCoreHandlers implements HandlersPackage {
         }
         if (handler.equals(AuthCmdHandler.class.getName())) {
             return TlsRequiredAuthCmdHandler.class.getName();
+        }
+        if (handler.equals(MailSizeEsmtpExtension.class.getName())) {
+            return MailSizeWithEnhancedStatus.class.getName();
         }
         return handler;
     }

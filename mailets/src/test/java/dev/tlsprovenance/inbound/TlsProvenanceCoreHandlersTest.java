@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 import org.apache.james.smtpserver.SendMailHandler;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class TlsProvenanceCoreHandlersTest {
 
         assertThat(handlers).hasSize(core.size() + 1)
             .containsAll(core.stream().filter(handler -> !handler.equals(ReceivedDataLineFilter.class.getName()))
-                .filter(handler -> !handler.equals(AuthCmdHandler.class.getName())).collect(java.util.stream.Collectors.toList()));
+                .filter(handler -> !handler.equals(AuthCmdHandler.class.getName()))
+                .filter(handler -> !handler.equals(MailSizeEsmtpExtension.class.getName())).collect(java.util.stream.Collectors.toList()));
     }
 
     @Test
@@ -43,5 +45,15 @@ class TlsProvenanceCoreHandlersTest {
             .containsOnlyOnce(TlsRequiredAuthCmdHandler.class.getName());
         assertThat(handlers.indexOf(TlsRequiredAuthCmdHandler.class.getName()))
             .isEqualTo(core.indexOf(AuthCmdHandler.class.getName()));
+    }
+
+    @Test
+    void swapsJamesMailSizeForTheOneWithTheEnhancedStatusAtTheSamePlace() {
+        List<String> core = new CoreCmdHandlerLoader().getHandlers();
+
+        assertThat(handlers).doesNotContain(MailSizeEsmtpExtension.class.getName())
+            .containsOnlyOnce(MailSizeWithEnhancedStatus.class.getName());
+        assertThat(handlers.indexOf(MailSizeWithEnhancedStatus.class.getName()))
+            .isEqualTo(core.indexOf(MailSizeEsmtpExtension.class.getName()));
     }
 }
