@@ -38,7 +38,8 @@ import dev.tlsprovenance.testing.smtp.SmtpTestClient;
 
 /**
  * The packaged server's listener hardening, as shipped: TLS 1.2 only with forward-secret AEAD suites plus TLS 1.3,
- * no client-initiated renegotiation, no TLS 1.1 (JSSE clients, and openssl as a second opinion); the default
+ * no client-initiated renegotiation, no TLS 1.1 (JSSE clients, and openssl as a second opinion); AUTH refused
+ * before STARTTLS on 25 and 587 (538) and accepted after it; the default
  * message-size and recipient limits; the launcher's JVM options, read from the running process's command line.
  * The last test restarts the same installation with a lowered size limit and floods it with oversized messages,
  * with and without SIZE=, then delivers a normal one.
@@ -140,10 +141,29 @@ class ListenerHardeningIT {
         assertThat(renegotiation.output).contains("RENEGOTIATING").contains("alert handshake failure").doesNotContain("250 2.0.0");
     }
 
-    // --- Limits and JVM options ------------------------------------------------------------------------------
+    // --- AUTH ------------------------------------------------------------------------------------------------
 
     @Test
     @Order(5)
+    void authBeforeStartTlsGets538OnPorts25And587AndWorksAfterIt() throws Exception {
+        String credentials = java.util.Base64.getEncoder().encodeToString(("\0" + USER + "\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        for (String listener : List.of("smtp", "submission")) {
+            try (SmtpTestClient client = SmtpTestClient.connect("localhost", server.port(listener))) {
+                client.ehlo("client.example.test");
+                assertThat(client.command("AUTH PLAIN " + credentials).rawLines()).as(listener)
+                    .containsExactly("538 5.7.11 Encryption required for requested authentication mechanism");
+            }
+            try (SSLSocket tls = startTls(server.port(listener), "TLSv1.3", null)) {
+                command(tls, "EHLO client.example.test");
+                assertThat(command(tls, "AUTH PLAIN " + credentials)).as(listener).isEqualTo("235 Authentication Successful");
+            }
+        }
+    }
+
+    // --- Limits and JVM options ------------------------------------------------------------------------------
+
+    @Test
+    @Order(6)
     void shippedDefaultMessageSizeIsAdvertisedAndEnforcedAtMailFromSize() throws Exception {
         try (SmtpTestClient client = SmtpTestClient.connect("localhost", server.port("smtp"))) {
             assertThat(client.ehlo("client.example.test").extensions()).contains("SIZE " + DEFAULT_MAX_MESSAGE_SIZE);
@@ -155,7 +175,7 @@ class ListenerHardeningIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theThousandAndFirstRecipientGets452() throws Exception {
         try (SmtpTestClient client = SmtpTestClient.connect("localhost", server.port("smtp"))) {
             client.ehlo("client.example.test");
@@ -171,7 +191,7 @@ class ListenerHardeningIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theRunningJvmExitsOnOutOfMemoryAndRefusesRenegotiation() throws Exception {
         List<String> commandLine = Arrays.asList(
             new String(Files.readAllBytes(Path.of("/proc/" + server.process().pid() + "/cmdline")), StandardCharsets.UTF_8).split("\0"));
@@ -181,7 +201,7 @@ class ListenerHardeningIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aFloodOfOversizedMessagesIsRefusedAndANormalMessageIsDeliveredAfterIt() throws Exception {
         server.close();
         Path smtpServerXml = server.home().resolve("conf/smtpserver.xml");
