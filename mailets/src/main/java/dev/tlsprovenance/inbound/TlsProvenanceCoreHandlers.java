@@ -5,13 +5,20 @@ import java.util.List;
 
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
+import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 import org.apache.james.smtpserver.SendMailHandler;
 
 /**
  * James's core SMTP handlers, with TLS provenance: the stock {@code Received:} filter is swapped for
  * {@link TlsReceivedDataLineFilter} and {@link RecordTlsProvenanceHook} is added, so that one attribute
- * switches the whole inbound side on. Sample {@code smtpserver.xml}:
+ * switches the whole inbound side on. James's {@code AuthCmdHandler} is swapped for
+ * {@link TlsRequiredAuthCmdHandler}, which refuses AUTH before TLS where the listener says
+ * {@code <auth><requireSSL>true</requireSSL>} (538 5.7.11) instead of checking cleartext credentials, and
+ * {@code MailSizeEsmtpExtension} for {@link MailSizeWithEnhancedStatus}, which says {@code 552 5.3.4} also when a
+ * message without SIZE= outgrows {@code <maxmessagesize>} during DATA.
+ * Sample {@code smtpserver.xml}:
  * <pre>{@code
  * <smtpserver enabled="true">
  *     ...
@@ -42,13 +49,24 @@ public class TlsProvenanceCoreHandlers implements HandlersPackage {
                 // SendMailHandler queues the mail and answers OK, which ends the message hooks: record before it.
                 handlers.add(RecordTlsProvenanceHook.class.getName());
             }
-            handlers.add(handler.equals(ReceivedDataLineFilter.class.getName())
-                ? TlsReceivedDataLineFilter.class.getName()
-                : handler);
+            handlers.add(replacementOf(handler));
         }
         if (!handlers.contains(RecordTlsProvenanceHook.class.getName())) {
             handlers.add(RecordTlsProvenanceHook.class.getName());
         }
         return List.copyOf(handlers);
+    }
+
+    private static String replacementOf(String handler) {
+        if (handler.equals(ReceivedDataLineFilter.class.getName())) {
+            return TlsReceivedDataLineFilter.class.getName();
+        }
+        if (handler.equals(AuthCmdHandler.class.getName())) {
+            return TlsRequiredAuthCmdHandler.class.getName();
+        }
+        if (handler.equals(MailSizeEsmtpExtension.class.getName())) {
+            return MailSizeWithEnhancedStatus.class.getName();
+        }
+        return handler;
     }
 }

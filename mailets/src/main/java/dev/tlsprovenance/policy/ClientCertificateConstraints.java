@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * What a client certificate must satisfy for {@code inbound=require-verified-client-cert}: a chain to
  * the row's trust anchors (a PEM bundle; without one, the listener's or JVM's trust), and, when given,
- * one of the expected names (subject CN or DNS SAN, {@code *.example.test} wildcards allowed) and one of
+ * one of the expected names (matched by RFC 6125 against the certificate's DNS identities, see
+ * {@link CertificateIdentities}: the DNS SANs, the subject CN only without any DNS SAN; {@code *.example.test}
+ * wildcards allowed on both sides) and one of
  * the SHA-256 pins (of the certificate DER or of its SubjectPublicKeyInfo DER). With a revocation list
  * (a PEM file of X.509 CRLs) the client certificate must not be listed in it.
  */
@@ -64,19 +66,12 @@ public final class ClientCertificateConstraints {
         return revocationLists;
     }
 
-    /** Whether one of the certificate's names (CN and DNS SANs) satisfies {@link #expectedNames()}. */
-    public boolean namesMatch(Collection<String> certificateNames) {
-        if (expectedNames.isEmpty()) {
-            return true;
-        }
-        for (String expected : expectedNames) {
-            for (String actual : certificateNames) {
-                if (DomainNames.matchesPattern(expected, actual)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    /**
+     * Whether one of the certificate's DNS identities ({@link CertificateIdentities#dnsIdentities}, never a CN
+     * beside a DNS SAN) satisfies {@link #expectedNames()}.
+     */
+    public boolean namesMatch(Collection<String> certificateDnsIdentities) {
+        return expectedNames.isEmpty() || CertificateIdentities.matchesAny(certificateDnsIdentities, expectedNames);
     }
 
     /** Whether the certificate or public-key fingerprint satisfies {@link #pinsSha256()}. */

@@ -15,7 +15,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
@@ -29,14 +28,10 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
@@ -51,7 +46,6 @@ import dev.tlsprovenance.provenance.Fingerprints;
  */
 public final class ClientCertificateVerifier {
     public static final String JVM_DEFAULT_TRUST = "jvm-default";
-    private static final int SAN_DNS = 2;
 
     private final Clock clock;
     private final Map<Path, LoadedFile<Set<TrustAnchor>>> anchors = new ConcurrentHashMap<>();
@@ -100,31 +94,12 @@ public final class ClientCertificateVerifier {
         return ClientCertificateVerdict.passed(trust);
     }
 
-    /** Subject CN and DNS subject alternative names, lowercase, each once. */
+    /**
+     * The certificate's DNS identities by RFC 6125 ({@link CertificateIdentities}): its dNSName SANs, or its single
+     * subject CN when it has no dNSName.
+     */
     public static List<String> namesOf(X509Certificate certificate) {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        try {
-            for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    names.add(rdn.getValue().toString().toLowerCase(Locale.ROOT));
-                }
-            }
-        } catch (InvalidNameException e) {
-            // a subject Java itself printed always parses; without a CN only SANs count
-        }
-        try {
-            Collection<List<?>> alternativeNames = certificate.getSubjectAlternativeNames();
-            if (alternativeNames != null) {
-                for (List<?> entry : alternativeNames) {
-                    if (((Integer) entry.get(0)) == SAN_DNS) {
-                        names.add(entry.get(1).toString().toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            // unreadable SAN extension: only the CN counts
-        }
-        return List.copyOf(names);
+        return CertificateIdentities.dnsIdentities(certificate);
     }
 
     private ClientCertificateVerdict validateChain(List<X509Certificate> presentedChain, ClientCertificateConstraints constraints,

@@ -2,12 +2,8 @@ package dev.tlsprovenance.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 import dev.tlsprovenance.provenance.CertificateSummary;
 import dev.tlsprovenance.provenance.TlsProvenance;
@@ -61,25 +57,14 @@ public final class RecordedInboundCheck {
         return Optional.empty();
     }
 
+    /** The recorded certificate's DNS identities, by the same RFC 6125 rule as at SMTP time. */
     private static List<String> namesOf(CertificateSummary certificate) {
-        List<String> names = new ArrayList<>();
-        try {
-            for (Rdn rdn : new LdapName(certificate.subject()).getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    names.add(rdn.getValue().toString().toLowerCase(Locale.ROOT));
-                }
-            }
-        } catch (InvalidNameException e) {
-            // not an RFC 2253 name: only the SANs count
-        }
+        List<String> dnsNames = new ArrayList<>();
         for (String alternativeName : certificate.subjectAltNames()) {
-            if (alternativeName.startsWith("DNS:")) {
-                String name = alternativeName.substring(4).toLowerCase(Locale.ROOT);
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
+            if (alternativeName.regionMatches(true, 0, "DNS:", 0, 4)) {
+                dnsNames.add(alternativeName.substring(4));
             }
         }
-        return names;
+        return CertificateIdentities.dnsIdentities(certificate.subject(), dnsNames);
     }
 }

@@ -187,6 +187,8 @@ public final class TestCertificate {
 
     public static final class Builder {
         private String commonName;
+        private final List<String> extraCommonNames = new ArrayList<>();
+        private boolean withoutCommonName;
         private String organization;
         private final List<String> subjectAlternativeNames = new ArrayList<>();
         private Instant notBefore;
@@ -204,6 +206,18 @@ public final class TestCertificate {
 
         public Builder commonName(String commonName) {
             this.commonName = Objects.requireNonNull(commonName);
+            return this;
+        }
+
+        /** Another CN attribute after the first (a later RDN: the more specific one in DER order). */
+        public Builder addCommonName(String commonName) {
+            extraCommonNames.add(Objects.requireNonNull(commonName));
+            return this;
+        }
+
+        /** A subject without any CN (only the organization, or empty): the names are in the SANs alone. */
+        public Builder withoutCommonName() {
+            this.withoutCommonName = true;
             return this;
         }
 
@@ -305,7 +319,10 @@ public final class TestCertificate {
             if (organization != null) {
                 name.addRDN(BCStyle.O, organization);
             }
-            name.addRDN(BCStyle.CN, cn);
+            if (!withoutCommonName) {
+                name.addRDN(BCStyle.CN, cn);
+                extraCommonNames.forEach(extra -> name.addRDN(BCStyle.CN, extra));
+            }
             return name.build();
         }
 
