@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
+import dev.tlsprovenance.distribution.webadmin.WebAdminKeys;
+import dev.tlsprovenance.distribution.webadmin.WebAdminRequestGuard;
+import dev.tlsprovenance.distribution.webadmin.WebAdminSettings;
+
 /**
  * The James 3.8.1 server of the TLS Provenance distribution: SMTP (25 STARTTLS, 465, 587), IMAP (143, 993) and
  * WebAdmin, mailboxes in memory, but spool and outgoing queues (ActiveMQ/KahaDB) and mail repositories on disk
@@ -53,7 +57,9 @@ import com.google.inject.util.Modules;
  * on this classpath: James loads it from {@code extensions-jars/} like any third-party extension.
  *
  * <p>Before James starts it checks the configuration and the ports, and creates a self-signed certificate when none
- * is configured. Exit codes: 2 bad configuration, 3 a port is busy, 1 any other start-up failure.
+ * is configured and WebAdmin's token key pair when it does not exist yet ({@link WebAdminKeys}); WebAdmin then
+ * answers only requests with a valid token ({@code bin/tls-provenance admin-token}) that name this server in
+ * {@code Host} ({@link WebAdminRequestGuard}). Exit codes: 2 bad configuration, 3 a port is busy, 1 any other start-up failure.
  */
 public final class TlsProvenanceJamesServer {
     static final int EXIT_START_FAILED = 1;
@@ -84,7 +90,10 @@ public final class TlsProvenanceJamesServer {
         new SMTPServerModule(),
         new IMAPServerModule());
 
+    // The request guard first: WebAdmin installs route sets in binding order, so its filter runs before James's
+    // token check (see WebAdminRequestGuard).
     static final Module WEBADMIN = Modules.combine(
+        WebAdminRequestGuard.MODULE,
         new WebAdminServerModule(),
         new NoJwtModule(),
         new DataRoutesModules(),
@@ -108,6 +117,10 @@ public final class TlsProvenanceJamesServer {
             listeners = ListenerConfiguration.read(conf);
             checkPortsAreFree(listeners, webAdminPort(conf));
             new ServerCertificateBootstrap(workingDirectory).generateMissing(listeners);
+            Optional<WebAdminSettings> webAdmin = WebAdminSettings.read(workingDirectory);
+            if (webAdmin.isPresent()) {
+                WebAdminKeys.generateMissing(webAdmin.get());
+            }
         } catch (PortBusyException e) {
             fail(EXIT_PORT_BUSY, e.getMessage());
             return;

@@ -140,6 +140,20 @@ final class DistributionProcess implements AutoCloseable {
     record CommandResult(int exitCode, String output) {
     }
 
+    /** A WebAdmin bearer token for this server, from {@code bin/tls-provenance admin-token} as the README says. */
+    String adminToken(String... options) throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of("admin-token"));
+        arguments.addAll(List.of(options));
+        CommandResult result = tlsProvenance(arguments.toArray(String[]::new));
+        List<String> tokens = result.output().lines().filter(line -> JWT.matcher(line).matches()).toList();
+        if (result.exitCode() != 0 || tokens.size() != 1) {
+            throw new AssertionError("admin-token exited " + result.exitCode() + " with: " + result.output());
+        }
+        return tokens.get(0);
+    }
+
+    private static final java.util.regex.Pattern JWT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
     Process process() {
         return process;
     }
@@ -184,7 +198,7 @@ final class DistributionProcess implements AutoCloseable {
     /** What a server started inside target/ leaves behind: never part of a fresh installation. */
     private static boolean isRuntimeState(String relative) {
         return relative.startsWith("var/store") || relative.startsWith("var/mail") || relative.startsWith("var/log")
-            || relative.startsWith("var/tls-ledger") || relative.endsWith(".jsa") || relative.equals("conf/keystore.p12");
+            || relative.startsWith("var/tls-ledger") || relative.startsWith("var/webadmin") || relative.endsWith(".jsa") || relative.equals("conf/keystore.p12");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

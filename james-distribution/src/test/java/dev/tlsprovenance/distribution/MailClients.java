@@ -26,10 +26,14 @@ import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** javax.mail and WebAdmin clients for the distribution tests; TLS trusts exactly the server's own keystore. */
+/**
+ * javax.mail and WebAdmin clients for the distribution tests; TLS trusts exactly the server's own keystore, and
+ * WebAdmin calls carry the token {@code bin/tls-provenance admin-token} prints.
+ */
 final class MailClients {
     private final Path home;
     private final DistributionProcess server;
+    private String adminToken;
 
     MailClients(DistributionProcess server) {
         this.server = server;
@@ -37,7 +41,8 @@ final class MailClients {
     }
 
     void webAdminPut(String path, String json) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + path));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + path))
+            .header("Authorization", "Bearer " + adminToken());
         request = json == null ? request.PUT(HttpRequest.BodyPublishers.noBody())
             : request.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
         HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -48,7 +53,8 @@ final class MailClients {
 
     /** Number of mails in a James queue ("spool", "outgoing"), from WebAdmin's /mailQueues/NAME. */
     long queueSize(String queue) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + "/mailQueues/" + queue)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + "/mailQueues/" + queue))
+            .header("Authorization", "Bearer " + adminToken()).GET().build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
             return 0;
@@ -58,6 +64,14 @@ final class MailClients {
             throw new AssertionError("WebAdmin GET /mailQueues/" + queue + " answered " + response.statusCode() + ": " + response.body());
         }
         return Long.parseLong(size.group(1));
+    }
+
+    /** Fetched once per server installation: the key it is signed with survives restarts. */
+    String adminToken() throws IOException, InterruptedException {
+        if (adminToken == null) {
+            adminToken = server.adminToken();
+        }
+        return adminToken;
     }
 
     void createDomainAndUser(String domain, String user, String password) throws IOException, InterruptedException {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
     description = {"Checks this server's certificate (trusted chain, expiry, revocation, names), its listeners' TLS "
-        + "settings and the TLS policy table, and says what would break TLS delivery.",
+        + "settings, the TLS policy table and WebAdmin's access control, and says what would break TLS delivery.",
         "Exit code: 0 fine (warnings allowed), 1 something would break TLS delivery, 2 usage error."})
 public final class DoctorCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
@@ -103,6 +103,7 @@ public final class DoctorCommand implements Callable<Integer> {
             findings.addAll(ListenerCheck.check(listener, probe));
         }
         findings.addAll(PolicyCheck.check(home, conf, !offline));
+        findings.addAll(WebAdminCheck.check(home));
         return new DoctorReport(findings);
     }
 
