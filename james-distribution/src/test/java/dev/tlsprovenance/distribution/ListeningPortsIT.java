@@ -37,7 +37,7 @@ class ListeningPortsIT {
             clients.send(false, "sender@partner.test", USER, "through-the-spool", "queued by the embedded broker");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(clients.readInboxHeaders(USER, PASSWORD)).hasSize(1));
-            assertThat(brokerHealth(server))
+            assertThat(brokerHealth(server, clients.adminToken()))
                 .containsPattern("\"componentName\"\\s*:\\s*\"Embedded ActiveMQ\"")
                 .containsPattern("\"status\"\\s*:\\s*\"healthy\"");
 
@@ -57,9 +57,9 @@ class ListeningPortsIT {
         return listener.address().getHostAddress() + ":" + listener.port();
     }
 
-    private static String brokerHealth(DistributionProcess server) throws Exception {
+    private static String brokerHealth(DistributionProcess server, String adminToken) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin")
-            + "/healthcheck/checks/Embedded%20ActiveMQ")).GET().build();
+            + "/healthcheck/checks/Embedded%20ActiveMQ")).header("Authorization", "Bearer " + adminToken).GET().build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 }
