@@ -53,6 +53,9 @@ public final class ReloadingTlsPolicySource implements TlsPolicySource {
     private volatile FileStamp loadedStamp;
     private volatile Optional<PolicyFileException> lastError = Optional.empty();
     private volatile Instant loadedAt;
+    /** A change seen but not read yet, and since when it has looked like this. */
+    private FileStamp pendingStamp;
+    private long pendingSinceNanos;
 
     private ReloadingTlsPolicySource(Path file, Duration checkInterval, PolicyPathResolver paths, Duration settle) {
         this.file = file;
@@ -171,11 +174,23 @@ public final class ReloadingTlsPolicySource implements TlsPolicySource {
         return file;
     }
 
-    /** A file renamed into place is complete; one edited in place once nobody has written to it for the settle period. */
+    /**
+     * A file renamed into place is complete; one edited in place once nobody has written to it for the settle period:
+     * its modification time is that old, or its size and time have not moved for that long (a time in the future).
+     */
     private boolean isComplete(FileStamp stamp) {
         boolean renamedIntoPlace = stamp.fileKey != null && loadedStamp != null && loadedStamp.fileKey != null
                 && !stamp.fileKey.equals(loadedStamp.fileKey);
-        return renamedIntoPlace || stamp.age().compareTo(settle) >= 0;
+        if (renamedIntoPlace || settle.isZero() || stamp.age().compareTo(settle) >= 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (!stamp.equals(pendingStamp)) {
+            pendingStamp = stamp;
+            pendingSinceNanos = now;
+            return false;
+        }
+        return now - pendingSinceNanos >= settle.toNanos();
     }
 
     private TlsPolicyTable readAtStartUp(FileStamp stamp) throws PolicyFileException {

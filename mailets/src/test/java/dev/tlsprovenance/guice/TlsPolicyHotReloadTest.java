@@ -45,18 +45,23 @@ class TlsPolicyHotReloadTest {
         try (JamesTestServer james = server("contoso1.microsoftonline.com  inbound=none\n").start()) {
             assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
 
-            rewrite(james.confDirectory().resolve("tls-policy.conf"), "contoso1.microsoftonline.com  inbound=require\n");
-            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(530);
+            // An edit in place is read once it has been untouched for the settle period (1 s by default).
+            rewrite(james.confDirectory().resolve("tls-policy.conf"),
+                "contoso1.microsoftonline.com  inbound=require  cleartext-reply=permanent\n");
+            awaitRcptInCleartext(james, PROTECTED, 530);
 
             rewrite(james.confDirectory().resolve("tls-policy.conf"),
                 "contoso1.microsoftonline.com  inbound=none\nother.test  outbound=verfy\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                rcptInCleartext(james, PROTECTED);
+                return logLines().stream().anyMatch(line -> line.contains("tls-policy.conf line 2: unknown outbound level"
+                    + " 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)"));
+            });
             assertThat(rcptInCleartext(james, PROTECTED)).as("the broken edit is ignored").isEqualTo(530);
-            await().atMost(Duration.ofSeconds(10)).until(() -> logLines().stream().anyMatch(line -> line.contains(
-                "tls-policy.conf line 2: unknown outbound level 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)")));
             assertThat(logLines()).anyMatch(line -> line.startsWith("TLS policy file REJECTED, the previous table (1 rows"));
 
             rewrite(james.confDirectory().resolve("tls-policy.conf"), "contoso1.microsoftonline.com  inbound=none\n");
-            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
+            awaitRcptInCleartext(james, PROTECTED, 250);
         }
     }
 
@@ -105,6 +110,11 @@ class TlsPolicyHotReloadTest {
             client.mailFrom("sender@example.test");
             return client.rcptTo(recipient).code();
         }
+    }
+
+    private static void awaitRcptInCleartext(JamesTestServer james, String recipient, int expectedCode) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> rcptInCleartext(james, recipient) == expectedCode);
     }
 
     /** Moves the modification time too, so the edit is seen even where timestamps are coarse. */
