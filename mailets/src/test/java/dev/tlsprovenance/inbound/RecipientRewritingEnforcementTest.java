@@ -205,6 +205,26 @@ class RecipientRewritingEnforcementTest {
         assertThat(james.deliveredMails()).noneMatch(mail -> mail.recipients().contains(ALICE));
     }
 
+    @Test
+    void aLateMappingToARemoteProtectedAddressIsCaughtOnTheCopyRewritingRequeues() throws Exception {
+        String late = "late-remote@other.test";
+        String remote = "frank@remote.p.test";
+        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+            client.ehlo("edge.partner.test");
+            client.mailFrom(SENDER);
+            assertThat(client.rcptTo(late).code()).isEqualTo(250);
+            james.rewriteTable().addForward(late, remote);
+            assertThat(client.data(TestMessages.simple(SENDER, late, "late remote forward")).code()).isEqualTo(250);
+        }
+        DeliveredMail dsn = james.awaitDeliveredMails(1).get(0);
+        assertThat(dsn.recipients()).containsExactly(SENDER);
+        assertThat(dsn.body())
+            .contains("Final-Recipient: rfc822; " + remote)
+            .contains("Status: 550 5.7.10 Encryption needed: namespace .p.test (tls-policy.conf:2) "
+                + "requires TLS but the mail was received in cleartext from 127.0.0.1");
+        assertThat(james.deliveredMails()).noneMatch(mail -> mail.recipients().contains(remote));
+    }
+
     /**
      * Every kind x where the protection is (alias side / final side / both / neither) x (cleartext / STARTTLS):
      * refused with the exact reply iff cleartext and some side is protected, else delivered to the final recipient.
