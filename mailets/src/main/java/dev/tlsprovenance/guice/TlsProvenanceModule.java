@@ -27,29 +27,34 @@ import dev.tlsprovenance.policy.TlsPolicySource;
  * The policy table is read from {@code file://conf/tls-policy.conf}; set the system property
  * {@value #POLICY_FILE_PROPERTY} (e.g. in {@code conf/jvm.properties}) to use another James file URL or
  * path, and {@value #CHECK_INTERVAL_PROPERTY} (milliseconds, default 5000) for how often the file is
- * checked for changes. A missing file means no namespace rules (inbound none, outbound may) until the
- * file is created, and a warning in the log; an invalid file stops James at start-up with the file, line
+ * checked for changes, {@value #SETTLE_PERIOD_PROPERTY} (milliseconds, default 1000) for how long a file edited
+ * in place must stay untouched before it is read (a file renamed into place is read at once). A missing file
+ * means no namespace rules (inbound none, outbound may) until the file is created, and a warning in the log;
+ * an invalid file, or one without any row (empty, comments only), stops James at start-up with the file, line
  * and problem in the message. Paths inside the file are resolved against the file's directory, or
  * through James when written as {@code file://...} or {@code classpath:...}.
  */
 public class TlsProvenanceModule extends AbstractModule {
     public static final String POLICY_FILE_PROPERTY = "tls.provenance.policy.file";
     public static final String CHECK_INTERVAL_PROPERTY = "tls.provenance.policy.checkIntervalMillis";
+    public static final String SETTLE_PERIOD_PROPERTY = "tls.provenance.policy.settleMillis";
     public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.conf";
 
     @Provides
     @Singleton
     TlsPolicySource tlsPolicySource(FileSystem fileSystem) throws PolicyFileException {
         Path file = resolve(fileSystem, System.getProperty(POLICY_FILE_PROPERTY, DEFAULT_POLICY_FILE));
-        Duration checkInterval = checkInterval(System.getProperty(CHECK_INTERVAL_PROPERTY));
+        Duration checkInterval = millis(CHECK_INTERVAL_PROPERTY, ReloadingTlsPolicySource.DEFAULT_CHECK_INTERVAL);
+        Duration settle = millis(SETTLE_PERIOD_PROPERTY, ReloadingTlsPolicySource.DEFAULT_SETTLE_PERIOD);
         PolicyPathResolver besideTheFile = PolicyPathResolver.relativeTo(file.toAbsolutePath().getParent());
         PolicyPathResolver paths = written -> isJamesUrl(written) ? resolve(fileSystem, written) : besideTheFile.resolve(written);
-        return ReloadingTlsPolicySource.loadIfPresent(file, checkInterval, paths);
+        return ReloadingTlsPolicySource.loadIfPresent(file, checkInterval, paths, settle);
     }
 
-    private static Duration checkInterval(String millis) {
+    private static Duration millis(String property, Duration defaultValue) {
+        String millis = System.getProperty(property);
         if (millis == null) {
-            return ReloadingTlsPolicySource.DEFAULT_CHECK_INTERVAL;
+            return defaultValue;
         }
         try {
             long value = Long.parseLong(millis.trim());
@@ -59,7 +64,7 @@ public class TlsProvenanceModule extends AbstractModule {
         } catch (NumberFormatException e) {
             // reported below with the property name
         }
-        throw new IllegalArgumentException("System property " + CHECK_INTERVAL_PROPERTY
+        throw new IllegalArgumentException("System property " + property
                 + " must be a number of milliseconds >= 0, not '" + millis + "'");
     }
 

@@ -19,6 +19,8 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.rrt.api.RecipientRewriteTable;
+import org.apache.james.rrt.api.RecipientRewriteTableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +34,17 @@ import dev.tlsprovenance.policy.TlsPolicyTable;
  * Enforces the inbound column of {@code conf/tls-policy.conf} while the SMTP transaction is open:
  * <ul>
  *   <li>{@code RCPT TO} an address whose namespace has {@code inbound=require} on a cleartext session:
- *       {@code 530 5.7.0 Must issue a STARTTLS command first}, for that recipient only;</li>
+ *       {@code 450 4.7.0 Must issue a STARTTLS command first} (the row's {@code cleartext-reply}, default
+ *       temporary; {@code 530 5.7.0} with {@code cleartext-reply=permanent}), for that recipient only. The same
+ *       for an address that James's recipient rewrite table (alias, forward, group, domain alias, regex, address
+ *       mappings, at any hop) turns into an address of such a namespace: the rule follows the final recipients;</li>
  *   <li>{@code MAIL FROM} an address whose namespace has {@code require-tls-from-senders} on a cleartext
- *       session: {@code 530 5.7.10 TLS required for sender namespace ...};</li>
+ *       session: {@code 450 4.7.10} / {@code 530 5.7.10 TLS required for sender namespace ...};</li>
  *   <li>{@code inbound=require-verified-client-cert}: also a client certificate passing the row's checks,
  *       else {@code 550 5.7.1 Client certificate check failed (<check>) ...}.</li>
  * </ul>
- * Each decision is one log line (session, remote address, row, decision, reason): INFO when a row
+ * When the rewrite table cannot be read and a row could refuse the session, the recipient gets
+ * {@code 451 4.3.0} (try again later) rather than an unchecked 250. Each decision is one log line (session, remote address, row, decision, reason): INFO when a row
  * demanded something, DEBUG otherwise. Sample {@code smtpserver.xml}:
  * <pre>
  * &lt;handlerchain&gt;
@@ -54,15 +60,19 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
 
     private final TlsPolicySource policies;
     private final InboundTlsEnforcer enforcer;
+    private final RewrittenRecipients rewriting;
 
+    /** Built by James's Guice injector: the policy from our module, the rewrite table James binds in every server. */
     @Inject
-    public RequireTlsForNamespacesHook(TlsPolicySource policies) {
-        this(policies, new InboundTlsEnforcer(new ClientCertificateVerifier(Clock.systemUTC())));
+    public RequireTlsForNamespacesHook(TlsPolicySource policies, RecipientRewriteTable recipientRewriteTable) {
+        this(policies, new InboundTlsEnforcer(new ClientCertificateVerifier(Clock.systemUTC())), recipientRewriteTable);
     }
 
-    RequireTlsForNamespacesHook(TlsPolicySource policies, InboundTlsEnforcer enforcer) {
+    RequireTlsForNamespacesHook(TlsPolicySource policies, InboundTlsEnforcer enforcer,
+                                RecipientRewriteTable recipientRewriteTable) {
         this.policies = policies;
         this.enforcer = enforcer;
+        this.rewriting = new RewrittenRecipients(recipientRewriteTable);
     }
 
     @Override
@@ -85,9 +95,37 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
         if (!table.hasInboundRequirements()) {
             return HookResult.DECLINED;
         }
-        InboundDecision decision = enforcer.forRecipient(table, recipient.getDomain().asString(),
-                session.isTLSStarted(), clientChain(session));
+        InboundDecision decision;
+        try {
+            decision = enforcer.forRewrittenRecipient(table, recipient.asString(), () -> rewrittenAddresses(recipient),
+                    session.isTLSStarted(), clientChain(session));
+        } catch (RewriteTableUnavailable e) {
+            LOGGER.warn("TLS policy session={} command=RCPT TO address={} decision=refuse 451 4.3.0 reason=recipient"
+                    + " rewrite table unavailable: {}", session.getSessionID(), recipient.asString(), e.getMessage());
+            return HookResult.builder()
+                .hookReturnCode(HookReturnCode.denySoft())
+                .smtpReturnCode("451")
+                .smtpDescription("4.3.0 Cannot check the TLS requirements of this recipient now, try again later")
+                .build();
+        }
         return answer(session, "RCPT TO", recipient.asString(), decision);
+    }
+
+    private List<String> rewrittenAddresses(MailAddress recipient) {
+        try {
+            return rewriting.of(recipient);
+        } catch (RecipientRewriteTableException | RuntimeException e) {
+            throw new RewriteTableUnavailable(e);
+        }
+    }
+
+    /** The rewrite table could not be read: the decision cannot be taken now. */
+    private static final class RewriteTableUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RewriteTableUnavailable(Exception cause) {
+            super(cause.toString(), cause);
+        }
     }
 
     private static HookResult answer(SMTPSession session, String command, String address, InboundDecision decision) {

@@ -32,6 +32,11 @@ public final class InboundDecision {
         return new InboundDecision(false, row, replyCode, enhancedCode, replyText, reason);
     }
 
+    /** The same decision with another reason for the log line. */
+    InboundDecision because(String otherReason) {
+        return new InboundDecision(accepted, row, replyCode, enhancedCode, replyText, otherReason);
+    }
+
     public boolean accepted() {
         return accepted;
     }

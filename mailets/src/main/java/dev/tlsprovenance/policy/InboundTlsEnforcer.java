@@ -6,10 +6,16 @@ import java.util.function.Supplier;
 
 /**
  * Applies the inbound column of the policy table to an SMTP session: a recipient in a namespace whose
- * rule is {@code require} needs TLS (RFC 3207 reply {@code 530 5.7.0}); a sender in a namespace with
- * {@code require-tls-from-senders} needs TLS ({@code 530 5.7.10}); {@code require-verified-client-cert}
- * also needs a client certificate that passes the row's checks ({@code 550 5.7.1} naming the check).
- * Pure: the adapter supplies whether the session is encrypted and the client's chain.
+ * rule is {@code require} needs TLS ({@code 450 4.7.0} or, with {@code cleartext-reply=permanent}, RFC 3207's
+ * {@code 530 5.7.0 Must issue a STARTTLS command first}); a sender in a namespace with
+ * {@code require-tls-from-senders} needs TLS ({@code 450 4.7.10} / {@code 530 5.7.10});
+ * {@code require-verified-client-cert} also needs a client certificate that passes the row's checks
+ * ({@code 550 5.7.1} naming the check).
+ * <p>
+ * A recipient counts with every address recipient rewriting (aliases, forwards, groups, domain aliases, regex and
+ * address mappings) makes of it: the first of them whose row refuses the session decides, so an alias cannot carry
+ * cleartext into a protected namespace. Pure: the adapter supplies whether the session is encrypted, the client's
+ * chain and the rewritten addresses.
  */
 public final class InboundTlsEnforcer {
     public static final String STARTTLS_FIRST = "Must issue a STARTTLS command first";
@@ -32,10 +38,62 @@ public final class InboundTlsEnforcer {
             return InboundDecision.accept(row, "inbound rule none");
         }
         if (!encrypted) {
-            return InboundDecision.refuse(row, "530", "5.7.0", STARTTLS_FIRST,
+            CleartextReply reply = row.cleartextReply();
+            return InboundDecision.refuse(row, reply.replyCode(), reply.enhanced("7.0"), STARTTLS_FIRST,
                     "recipient namespace " + row.namespace() + " requires TLS and the session is cleartext");
         }
         return checkClientCertificate(row, "recipient", clientChain);
+    }
+
+    /**
+     * Judges an RCPT address together with the addresses recipient rewriting makes of it.
+     *
+     * @param recipient   the address as given in RCPT TO, {@code local@domain}
+     * @param rewrittenTo every address the rewriting reaches from it, intermediate hops and final recipients; read
+     *                    only when some row could still refuse the session
+     * @return the decision for {@code recipient} itself when it refuses, else that of the first rewritten address
+     *         whose row refuses (its reply, its row, a reason naming both addresses), else acceptance
+     */
+    public InboundDecision forRewrittenRecipient(TlsPolicyTable table, String recipient, Supplier<List<String>> rewrittenTo,
+                                                 boolean encrypted, Supplier<List<X509Certificate>> clientChain) {
+        Supplier<List<X509Certificate>> chainReadOnce = memoize(clientChain);
+        InboundDecision direct = forRecipient(table, domainOf(recipient), encrypted, chainReadOnce);
+        if (!direct.accepted() || !couldRefuseSomeRecipient(table, encrypted)) {
+            return direct;
+        }
+        for (String address : rewrittenTo.get()) {
+            if (address.equalsIgnoreCase(recipient)) {
+                continue;
+            }
+            InboundDecision reached = forRecipient(table, domainOf(address), encrypted, chainReadOnce);
+            if (!reached.accepted()) {
+                return reached.because(recipient + " is rewritten to " + address + " and " + reached.reason());
+            }
+        }
+        return direct;
+    }
+
+    /** Over TLS only a client-certificate row can still refuse; in cleartext any row demanding TLS. */
+    static boolean couldRefuseSomeRecipient(TlsPolicyTable table, boolean encrypted) {
+        return encrypted ? table.hasClientCertificateRequirements() : table.hasRecipientTlsRequirements();
+    }
+
+    private static String domainOf(String address) {
+        return address.substring(address.lastIndexOf('@') + 1);
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 
     public InboundDecision forSender(TlsPolicyTable table, String senderDomain, boolean encrypted,
@@ -45,7 +103,8 @@ public final class InboundTlsEnforcer {
             return InboundDecision.accept(row, "no TLS requirement for senders");
         }
         if (!encrypted) {
-            return InboundDecision.refuse(row, "530", "5.7.10",
+            CleartextReply reply = row.cleartextReply();
+            return InboundDecision.refuse(row, reply.replyCode(), reply.enhanced("7.10"),
                     "TLS required for sender namespace " + row.namespace() + ": " + STARTTLS_FIRST,
                     "sender namespace " + row.namespace() + " requires TLS and the session is cleartext");
         }

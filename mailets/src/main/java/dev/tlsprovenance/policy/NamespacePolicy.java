@@ -12,6 +12,7 @@ public final class NamespacePolicy {
     private final InboundRule inbound;
     private final ClientCertificateConstraints clientCertificate;
     private final boolean requireTlsFromSenders;
+    private final CleartextReply cleartextReply;
     private final OutboundPolicy outbound;
     private final String source;
 
@@ -21,6 +22,7 @@ public final class NamespacePolicy {
         this.clientCertificate = builder.clientCertificate;
         this.requireTlsFromSenders = builder.requireTlsFromSenders == null
                 ? builder.inbound.requiresTls() : builder.requireTlsFromSenders;
+        this.cleartextReply = builder.cleartextReply;
         this.outbound = builder.outbound;
         this.source = builder.source;
     }
@@ -62,6 +64,11 @@ public final class NamespacePolicy {
         return requireTlsFromSenders;
     }
 
+    /** How a cleartext session is refused when this row demands TLS: temporary (450) or permanent (530). */
+    public CleartextReply cleartextReply() {
+        return cleartextReply;
+    }
+
     public OutboundPolicy outbound() {
         return outbound;
     }
@@ -79,19 +86,21 @@ public final class NamespacePolicy {
         NamespacePolicy other = (NamespacePolicy) o;
         return namespace.equals(other.namespace) && inbound == other.inbound
                 && clientCertificate.equals(other.clientCertificate)
-                && requireTlsFromSenders == other.requireTlsFromSenders && outbound.equals(other.outbound)
+                && requireTlsFromSenders == other.requireTlsFromSenders && cleartextReply == other.cleartextReply
+                && outbound.equals(other.outbound)
                 && source.equals(other.source);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(namespace, inbound, clientCertificate, requireTlsFromSenders, outbound, source);
+        return Objects.hash(namespace, inbound, clientCertificate, requireTlsFromSenders, cleartextReply, outbound, source);
     }
 
     @Override
     public String toString() {
         return "NamespacePolicy{" + namespace + " @" + source + ", inbound=" + inbound.token()
-                + ", fromSenders=" + requireTlsFromSenders + ", clientCertificate=" + clientCertificate
+                + ", fromSenders=" + requireTlsFromSenders + ", cleartextReply=" + cleartextReply.token()
+                + ", clientCertificate=" + clientCertificate
                 + ", outbound=" + outbound + "}";
     }
 
@@ -101,6 +110,7 @@ public final class NamespacePolicy {
         private InboundRule inbound = InboundRule.NONE;
         private ClientCertificateConstraints clientCertificate = ClientCertificateConstraints.none();
         private Boolean requireTlsFromSenders;
+        private CleartextReply cleartextReply = CleartextReply.builtInDefault();
         private OutboundPolicy outbound = OutboundPolicy.opportunistic();
 
         private Builder(String namespace, String source) {
@@ -120,6 +130,11 @@ public final class NamespacePolicy {
 
         public Builder requireTlsFromSenders(boolean required) {
             this.requireTlsFromSenders = required;
+            return this;
+        }
+
+        public Builder cleartextReply(CleartextReply reply) {
+            this.cleartextReply = Objects.requireNonNull(reply);
             return this;
         }
 

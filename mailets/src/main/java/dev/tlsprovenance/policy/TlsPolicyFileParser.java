@@ -25,7 +25,7 @@ import java.util.Set;
  */
 final class TlsPolicyFileParser {
     private static final List<String> KEYS = List.of(
-            "inbound", "require-tls-from-senders", "client-ca", "client-crl", "client-names", "client-pins",
+            "inbound", "require-tls-from-senders", "cleartext-reply", "client-ca", "client-crl", "client-names", "client-pins",
             "outbound", "match", "pins", "ca", "crl", "min-protocol", "client-cert", "client-cert-password", "route");
     private static final String PEM_CRL_HEADER = "-----BEGIN X509 CRL-----";
     private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
@@ -80,6 +80,13 @@ final class TlsPolicyFileParser {
         } catch (IOException e) {
             throw new PolicyFileException(sourceName, lineNumber, "cannot read: " + e.getMessage(), e);
         }
+        for (Row row : rows) {
+            if (row.values.isEmpty()) {
+                // Also what a file cut in the middle of a row's first line looks like: never read it as a default row.
+                throw error(row.line, "namespace '" + row.namespace + "' has no key=value settings (a row needs at least"
+                        + " one, e.g. inbound=none; was the file cut short?)");
+            }
+        }
         return rows;
     }
 
@@ -104,8 +111,17 @@ final class TlsPolicyFileParser {
             inbound = parseWith(row, "inbound", InboundRule::parse);
         }
         policy.inbound(inbound);
+        boolean fromSenders = inbound.requiresTls();
         if (row.has("require-tls-from-senders")) {
-            policy.requireTlsFromSenders(yesNo(row, "require-tls-from-senders"));
+            fromSenders = yesNo(row, "require-tls-from-senders");
+            policy.requireTlsFromSenders(fromSenders);
+        }
+        if (row.has("cleartext-reply")) {
+            if (!inbound.requiresTls() && !fromSenders) {
+                throw error(row.lineOf("cleartext-reply"), "cleartext-reply= only applies to a row that refuses cleartext"
+                        + " (inbound=require, inbound=require-verified-client-cert or require-tls-from-senders=yes)");
+            }
+            policy.cleartextReply(parseWith(row, "cleartext-reply", CleartextReply::parse));
         }
         for (String key : List.of("client-ca", "client-crl", "client-names", "client-pins")) {
             if (row.has(key) && !inbound.requiresClientCertificate()) {

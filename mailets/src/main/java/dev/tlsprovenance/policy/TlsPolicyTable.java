@@ -21,6 +21,8 @@ public final class TlsPolicyTable {
     private final NamespacePolicy defaultPolicy;
     private final List<NamespacePolicy> rows;
     private final boolean hasInboundRequirements;
+    private final boolean hasRecipientTlsRequirements;
+    private final boolean hasClientCertificateRequirements;
 
     private TlsPolicyTable(List<NamespacePolicy> rows) {
         Map<String, NamespacePolicy> exactRows = new HashMap<>();
@@ -51,6 +53,8 @@ public final class TlsPolicyTable {
         this.rows = List.copyOf(rows);
         this.hasInboundRequirements = rows.stream()
                 .anyMatch(row -> row.inbound().requiresTls() || row.requireTlsFromSenders());
+        this.hasRecipientTlsRequirements = rows.stream().anyMatch(row -> row.inbound().requiresTls());
+        this.hasClientCertificateRequirements = rows.stream().anyMatch(row -> row.inbound().requiresClientCertificate());
     }
 
     /**
@@ -106,6 +110,16 @@ public final class TlsPolicyTable {
     /** Whether any row (default included) demands TLS inbound, so hooks can skip work when none does. */
     public boolean hasInboundRequirements() {
         return hasInboundRequirements;
+    }
+
+    /** Whether any row's inbound rule is require or require-verified-client-cert. */
+    public boolean hasRecipientTlsRequirements() {
+        return hasRecipientTlsRequirements;
+    }
+
+    /** Whether any row's inbound rule is require-verified-client-cert. */
+    public boolean hasClientCertificateRequirements() {
+        return hasClientCertificateRequirements;
     }
 
     @Override

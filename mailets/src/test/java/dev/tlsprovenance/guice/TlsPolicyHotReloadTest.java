@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -45,19 +46,66 @@ class TlsPolicyHotReloadTest {
         try (JamesTestServer james = server("contoso1.microsoftonline.com  inbound=none\n").start()) {
             assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
 
-            rewrite(james.confDirectory().resolve("tls-policy.conf"), "contoso1.microsoftonline.com  inbound=require\n");
-            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(530);
+            // An edit in place is read once it has been untouched for the settle period (1 s by default).
+            rewrite(james.confDirectory().resolve("tls-policy.conf"),
+                "contoso1.microsoftonline.com  inbound=require  cleartext-reply=permanent\n");
+            awaitRcptInCleartext(james, PROTECTED, 530);
 
             rewrite(james.confDirectory().resolve("tls-policy.conf"),
                 "contoso1.microsoftonline.com  inbound=none\nother.test  outbound=verfy\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                rcptInCleartext(james, PROTECTED);
+                return logLines().stream().anyMatch(line -> line.contains("tls-policy.conf line 2: unknown outbound level"
+                    + " 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)"));
+            });
             assertThat(rcptInCleartext(james, PROTECTED)).as("the broken edit is ignored").isEqualTo(530);
-            await().atMost(Duration.ofSeconds(10)).until(() -> logLines().stream().anyMatch(line -> line.contains(
-                "tls-policy.conf line 2: unknown outbound level 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)")));
             assertThat(logLines()).anyMatch(line -> line.startsWith("TLS policy file REJECTED, the previous table (1 rows"));
 
             rewrite(james.confDirectory().resolve("tls-policy.conf"), "contoso1.microsoftonline.com  inbound=none\n");
-            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(250);
+            awaitRcptInCleartext(james, PROTECTED, 250);
         }
+    }
+
+    /**
+     * Edits that cannot be read whole never replace the table in force: through a real James, each leaves the cleartext
+     * RCPT refusal in place and logs the reason at ERROR.
+     */
+    @Test
+    void emptyCommentsOnlyAndCutShortEditsKeepTheTableInForce() throws Exception {
+        String inForce = "contoso1.microsoftonline.com  inbound=require  cleartext-reply=permanent\n";
+        try (JamesTestServer james = server(inForce).start()) {
+            Path policy = james.confDirectory().resolve("tls-policy.conf");
+            assertThat(rcptInCleartext(james, PROTECTED)).isEqualTo(530);
+            String noRows = policy + ": the file has no rows (empty, or comments only); an edit never removes every rule"
+                + " by accident: to remove them all write the row 'default inbound=none outbound=may'";
+            String[][] edits = {
+                {"", noRows},
+                {"# contoso1.microsoftonline.com  inbound=require\n\n# (all rows commented out)\n", noRows},
+                {"contoso1.microsoftonline.com  inbound=none\npartner.test\n", "tls-policy.conf line 2: namespace"
+                    + " 'partner.test' has no key=value settings (a row needs at least one, e.g. inbound=none; was the file cut short?)"},
+                {"contoso1.microsoftonline.com  inbound=none\npartner.test  inbound=requ", "tls-policy.conf line 2: the file"
+                    + " ends in the middle of a line (no final line break): cut short while it was written? A complete file"
+                    + " ends with a newline"},
+            };
+            for (String[] edit : edits) {
+                int errorsBefore = errorLines().size();
+                rewrite(policy, edit[0]);
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    rcptInCleartext(james, PROTECTED);
+                    return errorLines().size() > errorsBefore;
+                });
+                assertThat(errorLines().get(errorLines().size() - 1)).as("'%s'", edit[0])
+                    .startsWith("TLS policy file REJECTED, the previous table (1 rows, loaded at ")
+                    .endsWith(") stays in force: " + edit[1]);
+                assertThat(rcptInCleartext(james, PROTECTED)).as("'%s'", edit[0]).isEqualTo(530);
+            }
+        }
+    }
+
+    @Test
+    void emptyFileStopsJamesAtStartUpNamingTheFile() {
+        Throwable failure = server("# nothing here yet\n").startExpectingFailure();
+        assertThat(JamesTestServer.causeMessages(failure)).contains("tls-policy.conf: the file has no rows (empty, or comments only)");
     }
 
     @Test
@@ -107,11 +155,23 @@ class TlsPolicyHotReloadTest {
         }
     }
 
+    private static void awaitRcptInCleartext(JamesTestServer james, String recipient, int expectedCode) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> rcptInCleartext(james, recipient) == expectedCode);
+    }
+
     /** Moves the modification time too, so the edit is seen even where timestamps are coarse. */
     private static void rewrite(Path file, String text) throws Exception {
         FileTime before = Files.getLastModifiedTime(file);
         Files.writeString(file, text);
         Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plusSeconds(2)));
+    }
+
+    private static List<String> errorLines() {
+        synchronized (LOG.list) {
+            return LOG.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+        }
     }
 
     private static List<String> logLines() {

@@ -31,10 +31,11 @@ class RequireTlsForNamespacesHookTest {
     private static final String PARTNER = "user@partner.test";
     private static final String UNPROTECTED = "user@james.test";
     private static final String POLICY = String.join("\n",
-        "contoso1.microsoftonline.com  inbound=require",
-        ".microsoftonline.com          inbound=require  require-tls-from-senders=no",
-        "partner.test                  inbound=require-verified-client-cert  client-ca=partner-ca.pem",
+        "contoso1.microsoftonline.com  inbound=require  cleartext-reply=permanent",
+        ".microsoftonline.com          inbound=require  require-tls-from-senders=no  cleartext-reply=permanent",
+        "partner.test                  inbound=require-verified-client-cert  client-ca=partner-ca.pem  cleartext-reply=permanent",
         "                              client-crl=partner.crl  client-names=mx.partner.test",
+        "hosted.test                   inbound=require",
         "default                       inbound=none");
 
     @RegisterExtension
@@ -70,6 +71,24 @@ class RequireTlsForNamespacesHookTest {
         List<DeliveredMail> delivered = james.awaitDeliveredMails(1);
         assertThat(delivered).hasSize(1);
         assertThat(delivered.get(0).recipients()).containsExactly(UNPROTECTED);
+    }
+
+    @Test
+    void withoutCleartextReplyTheRefusalIsTemporarySoTheSenderRetriesOverTls() throws Exception {
+        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+            client.ehlo("edge.hosted.test");
+            SmtpReply sender = client.mailFrom("someone@hosted.test");
+            assertThat(sender.code()).isEqualTo(450);
+            assertThat(sender.text()).isEqualTo(
+                "4.7.10 TLS required for sender namespace hosted.test: Must issue a STARTTLS command first");
+            assertThat(client.mailFrom("sender@example.test").code()).isEqualTo(250);
+            SmtpReply recipient = client.rcptTo("user@hosted.test");
+            assertThat(recipient.code()).isEqualTo(450);
+            assertThat(recipient.enhancedCode()).isEqualTo("4.7.0");
+            assertThat(recipient.text()).isEqualTo("4.7.0 Must issue a STARTTLS command first");
+            assertThat(client.rcptTo(PROTECTED).text()).as("cleartext-reply=permanent")
+                .isEqualTo("5.7.0 Must issue a STARTTLS command first");
+        }
     }
 
     @Test

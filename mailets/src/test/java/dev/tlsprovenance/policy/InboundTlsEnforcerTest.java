@@ -28,9 +28,10 @@ class InboundTlsEnforcerTest {
     void table() throws Exception {
         Files.writeString(conf.resolve("partner-ca.pem"), PKI.root().certificatePem());
         table = TlsPolicyTable.parse("tls-policy.conf", new StringReader(String.join("\n",
-                "contoso1.microsoftonline.com inbound=require",
+                "contoso1.microsoftonline.com inbound=require cleartext-reply=permanent",
                 "partner.test inbound=require-verified-client-cert client-ca=partner-ca.pem client-names=mx.partner.test",
-                "relaxed.test inbound=require require-tls-from-senders=no")), PolicyPathResolver.relativeTo(conf));
+                "relaxed.test inbound=require require-tls-from-senders=no",
+                "hosted.test inbound=require")), PolicyPathResolver.relativeTo(conf));
     }
 
     @Test
@@ -47,6 +48,53 @@ class InboundTlsEnforcerTest {
         assertThat(decision.replyCode()).isEqualTo("530");
         assertThat(decision.smtpDescription()).contains("5.7.0 Must issue a STARTTLS command first");
         assertThat(decision.row().source()).isEqualTo("tls-policy.conf:1");
+    }
+
+    @Test
+    void withoutCleartextReplyTheRefusalIsTemporary() {
+        InboundDecision recipient = enforcer.forRecipient(table, "hosted.test", false, List::of);
+        assertThat(recipient.replyCode()).isEqualTo("450");
+        assertThat(recipient.smtpDescription()).contains("4.7.0 Must issue a STARTTLS command first");
+        InboundDecision sender = enforcer.forSender(table, "hosted.test", false, List::of);
+        assertThat(sender.replyCode()).isEqualTo("450");
+        assertThat(sender.smtpDescription()).contains(
+                "4.7.10 TLS required for sender namespace hosted.test: Must issue a STARTTLS command first");
+    }
+
+    @Test
+    void aRewrittenRecipientIsJudgedByTheFirstReachedAddressWhoseRowRefuses() {
+        InboundDecision decision = enforcer.forRewrittenRecipient(table, "alias@example.test",
+                () -> List.of("bob@example.test", "user@hosted.test", "user@contoso1.microsoftonline.com"), false, List::of);
+        assertThat(decision.accepted()).isFalse();
+        assertThat(decision.row().namespace()).isEqualTo("hosted.test");
+        assertThat(decision.smtpDescription()).contains("4.7.0 Must issue a STARTTLS command first");
+        assertThat(decision.reason()).isEqualTo("alias@example.test is rewritten to user@hosted.test and recipient"
+                + " namespace hosted.test requires TLS and the session is cleartext");
+    }
+
+    @Test
+    void aProtectedRcptAddressDecidesBeforeItsRewrittenAddressesWhichAreNotEvenAskedFor() {
+        InboundDecision decision = enforcer.forRewrittenRecipient(table, "user@contoso1.microsoftonline.com", () -> {
+            throw new AssertionError("rewriting resolved");
+        }, false, List::of);
+        assertThat(decision.replyCode()).isEqualTo("530");
+    }
+
+    @Test
+    void overTlsWithoutClientCertificateRowsRewritingIsNotResolved() throws Exception {
+        TlsPolicyTable noCertificates = TlsPolicyTable.parse("tls-policy.conf",
+                new StringReader("hosted.test inbound=require\n"));
+        assertThat(enforcer.forRewrittenRecipient(noCertificates, "alias@example.test", () -> {
+            throw new AssertionError("rewriting resolved");
+        }, true, List::of).accepted()).isTrue();
+    }
+
+    @Test
+    void overTlsARewrittenRecipientStillNeedsTheClientCertificateOfItsRow() {
+        InboundDecision decision = enforcer.forRewrittenRecipient(table, "alias@example.test",
+                () -> List.of("user@partner.test"), true, List::<X509Certificate>of);
+        assertThat(decision.replyCode()).isEqualTo("550");
+        assertThat(decision.row().namespace()).isEqualTo("partner.test");
     }
 
     @Test

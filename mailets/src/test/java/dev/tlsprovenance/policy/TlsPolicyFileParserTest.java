@@ -33,7 +33,7 @@ class TlsPolicyFileParserTest {
     @Test
     void unknownKey() {
         assertRejected("a.test inbund=require", 1, "unknown key 'inbund' (expected one of inbound, "
-                + "require-tls-from-senders, client-ca, client-crl, client-names, client-pins, outbound, match, pins, ca, crl, "
+                + "require-tls-from-senders, cleartext-reply, client-ca, client-crl, client-names, client-pins, outbound, match, pins, ca, crl, "
                 + "min-protocol, client-cert, client-cert-password, route)");
     }
 
@@ -255,6 +255,38 @@ class TlsPolicyFileParserTest {
         assertThat(table.lookup("b.test").requireTlsFromSenders()).isFalse();
         assertThat(table.lookup("c.test").requireTlsFromSenders()).isTrue();
         assertThat(table.lookup("c.test").inbound()).isEqualTo(InboundRule.NONE);
+    }
+
+    @Test
+    void aRowWithoutKeysIsASyntaxErrorNamingItsLine() {
+        String problem = "namespace 'partner.test' has no key=value settings (a row needs at least one, e.g. inbound=none;"
+                + " was the file cut short?)";
+        assertRejected("a.test inbound=require\npartner.test\n", 2, problem);
+        assertRejected("a.test inbound=require\npartner.test", 2, problem);
+        assertRejected("# partners\n\npartner.test   # keys follow\n", 3, problem);
+        assertRejected("default\n", 1, "namespace 'default' has no key=value settings (a row needs at least one,"
+                + " e.g. inbound=none; was the file cut short?)");
+    }
+
+    @Test
+    void cleartextReplyIsTemporaryOrPermanentOnRowsThatRefuseCleartext() throws Exception {
+        TlsPolicyTable table = parse("a.test inbound=require\nb.test inbound=require cleartext-reply=permanent\n"
+                + "c.test inbound=require-verified-client-cert cleartext-reply=TEMPORARY\n"
+                + "d.test inbound=none require-tls-from-senders=yes cleartext-reply=permanent\n");
+        assertThat(table.lookup("a.test").cleartextReply()).isEqualTo(CleartextReply.TEMPORARY);
+        assertThat(table.lookup("b.test").cleartextReply()).isEqualTo(CleartextReply.PERMANENT);
+        assertThat(table.lookup("c.test").cleartextReply()).isEqualTo(CleartextReply.TEMPORARY);
+        assertThat(table.lookup("d.test").cleartextReply()).isEqualTo(CleartextReply.PERMANENT);
+        assertThat(table.lookup("other.test").cleartextReply()).isEqualTo(CleartextReply.TEMPORARY);
+
+        assertRejected("a.test inbound=require\n    cleartext-reply=later\n", 2,
+                "unknown cleartext-reply 'later' (expected temporary or permanent)");
+        String noEffect = "cleartext-reply= only applies to a row that refuses cleartext (inbound=require,"
+                + " inbound=require-verified-client-cert or require-tls-from-senders=yes)";
+        assertRejected("a.test inbound=require\ndefault inbound=none cleartext-reply=permanent\n", 2, noEffect);
+        assertRejected("b.test outbound=verify\n  cleartext-reply=temporary", 2, noEffect);
+        assertRejected("c.test inbound=require require-tls-from-senders=no\nd.test inbound=none"
+                + " require-tls-from-senders=no cleartext-reply=permanent\n", 2, noEffect);
     }
 
     @Test

@@ -47,6 +47,11 @@ final class PolicyCheck {
             findings.add(Finding.fail(AREA, FILE_NAME, "cannot be read: " + e.getMessage()));
             return findings;
         }
+        if (table.size() == 0) {
+            findings.add(Finding.fail(AREA, FILE_NAME, "has no rows (empty, or comments only), the server will not start;"
+                + " to have no rules write the row 'default inbound=none outbound=may'"));
+            return findings;
+        }
         findings.add(Finding.ok(AREA, FILE_NAME, table.size() + " row(s), default: " + describe(table.defaultPolicy())));
         for (NamespacePolicy row : table.rows()) {
             for (Smarthost route : row.outbound().routes()) {

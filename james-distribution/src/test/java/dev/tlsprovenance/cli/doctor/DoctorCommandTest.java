@@ -165,6 +165,18 @@ class DoctorCommandTest {
     }
 
     @Test
+    void policyFileWithoutRowsFailsAsTheServerWouldNotStart() throws IOException {
+        installServerCertificate(PKI.server());
+        Files.writeString(home.resolve("conf/tls-policy.conf"), "# every row commented out\n#example.test inbound=require\n");
+
+        Result result = doctor("--trust", rootPem.toString());
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.output).contains("[FAIL] tls-policy.conf: has no rows (empty, or comments only), the server will"
+            + " not start; to have no rules write the row 'default inbound=none outbound=may'");
+    }
+
+    @Test
     void unreachableSmarthostFailsAndReachableOnePasses() throws IOException {
         installServerCertificate(PKI.server());
         try (ServerSocket reachable = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

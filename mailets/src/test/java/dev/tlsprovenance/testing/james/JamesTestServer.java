@@ -133,7 +133,11 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
                 .workingDirectory(workingDirectory.toFile())
                 .build())
             .combineWith(MemoryJamesServerMain.SMTP_ONLY_MODULE, new MemoryUsersRepositoryModule())
-            .combineWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class).addBinding().to(SmtpListenerProbe.class))
+            .combineWith(binder -> {
+                Multibinder<GuiceProbe> probes = Multibinder.newSetBinder(binder, GuiceProbe.class);
+                probes.addBinding().to(SmtpListenerProbe.class);
+                probes.addBinding().to(RecipientRewriteTableProbe.class);
+            })
             .overrideWith(settings.overrides);
         try {
             candidate.start();
@@ -225,6 +229,11 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
 
     public void addUser(String address, String password) throws Exception {
         probe(DataProbeImpl.class).addUser(address, password);
+    }
+
+    /** James's recipient rewrite table (aliases, forwards, groups, domain aliases, regex and address mappings). */
+    public RecipientRewriteTableProbe rewriteTable() {
+        return probe(RecipientRewriteTableProbe.class);
     }
 
     public List<DeliveredMail> deliveredMails() {

@@ -46,6 +46,7 @@ import java.util.stream.Stream;
  */
 public final class PostfixPeer implements AutoCloseable {
     private static final Path POSTFIX = Path.of("/usr/sbin/postfix");
+    private static final Path POSTQUEUE = Path.of("/usr/sbin/postqueue");
     private static final String INTEROP_REQUIRED = "interop.required";
 
     private final Path root;
@@ -119,6 +120,24 @@ public final class PostfixPeer implements AutoCloseable {
             return Files.readString(root.resolve("postfix.log"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** What {@code postqueue -p} lists for this instance: the mail waiting for a retry, with the last reply. */
+    public String queue() {
+        try {
+            Process postqueue = new ProcessBuilder(POSTQUEUE.toString(), "-c", config.toString(), "-p")
+                .redirectErrorStream(true).start();
+            String listing = new String(postqueue.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!postqueue.waitFor(30, TimeUnit.SECONDS)) {
+                postqueue.destroy();
+            }
+            return listing;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -214,7 +233,13 @@ public final class PostfixPeer implements AutoCloseable {
         if (builder.relayHost != null) {
             // Everything not for our own domain goes to one next hop, over mandatory (unverified) TLS.
             cf.append("relayhost = [").append(builder.relayHost).append("]:").append(builder.relayPort).append('\n')
-                .append("smtp_tls_security_level = encrypt\nsmtp_tls_loglevel = 1\n");
+                .append("smtp_tls_security_level = ").append(builder.relayTlsLevel).append("\nsmtp_tls_loglevel = 1\n");
+            if (builder.fastRetries) {
+                cf.append("queue_run_delay = 1s\nminimal_backoff_time = 1s\nmaximal_backoff_time = 2s\n");
+            }
+            if (builder.relayTlsProtocols != null) {
+                cf.append("smtp_tls_protocols = ").append(builder.relayTlsProtocols).append('\n');
+            }
         }
         if (builder.identity != null && builder.tls) {
             cf.append("smtpd_tls_security_level = may\n")
@@ -287,6 +312,9 @@ public final class PostfixPeer implements AutoCloseable {
         private boolean tls = true;
         private String relayHost;
         private int relayPort;
+        private String relayTlsLevel = "encrypt";
+        private String relayTlsProtocols;
+        private boolean fastRetries;
 
         private Builder() {
         }
@@ -319,6 +347,27 @@ public final class PostfixPeer implements AutoCloseable {
         public Builder relayTo(String host, int port) {
             this.relayHost = host;
             this.relayPort = port;
+            return this;
+        }
+
+        /**
+         * {@code smtp_tls_security_level} towards the relay host (default {@code encrypt}); with {@code may} Postfix
+         * delivers in plaintext when TLS is not offered or its handshake fails.
+         */
+        public Builder relayTlsLevel(String level) {
+            this.relayTlsLevel = level;
+            return this;
+        }
+
+        /** {@code smtp_tls_protocols} towards the relay host, e.g. {@code <=TLSv1.1} for a handshake our listener refuses. */
+        public Builder relayTlsProtocols(String protocols) {
+            this.relayTlsProtocols = protocols;
+            return this;
+        }
+
+        /** Retry deferred mail after a second or two instead of Postfix's five minutes. */
+        public Builder fastRetries() {
+            this.fastRetries = true;
             return this;
         }
 
