@@ -7,14 +7,21 @@ import java.time.Duration;
 
 import org.apache.james.filesystem.api.FileSystem;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 
+import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.policy.PolicyFileException;
 import dev.tlsprovenance.policy.PolicyPathResolver;
 import dev.tlsprovenance.policy.ReloadingTlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicySource;
+import dev.tlsprovenance.provenance.RecordKeyException;
+import dev.tlsprovenance.provenance.RecordKeyFile;
+import dev.tlsprovenance.provenance.RecordSeal;
 
 /**
  * The Guice module of James TLS Provenance. Register it in {@code conf/extensions.properties}:
@@ -31,11 +38,32 @@ import dev.tlsprovenance.policy.TlsPolicySource;
  * file is created, and a warning in the log; an invalid file stops James at start-up with the file, line
  * and problem in the message. Paths inside the file are resolved against the file's directory, or
  * through James when written as {@code file://...} or {@code classpath:...}.
+ * <p>
+ * The key that seals inbound records ({@link InboundRecords}, one instance for the SMTP hook, the mailets and the
+ * matchers) is read from {@code file://var/tls-provenance/record-key}, generated there (mode 0600) at the first
+ * start. Several nodes of one deployment must share one key: set the system property
+ * {@value #RECORD_KEY_FILE_PROPERTY} (a James file URL or a path) to a key file they all have; that file must exist.
+ * A key file that is unreadable, too short or readable by group or others stops James at start-up, naming the file.
+ * See {@code docs/inbound-tls-policy.md}, "The record key".
  */
 public class TlsProvenanceModule extends AbstractModule {
     public static final String POLICY_FILE_PROPERTY = "tls.provenance.policy.file";
     public static final String CHECK_INTERVAL_PROPERTY = "tls.provenance.policy.checkIntervalMillis";
     public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.conf";
+    public static final String RECORD_KEY_FILE_PROPERTY = "tls.provenance.record.keyFile";
+    public static final String DEFAULT_RECORD_KEY_FILE = "file://var/tls-provenance/record-key";
+    private static final Logger LOGGER = LoggerFactory.getLogger(TlsProvenanceModule.class);
+
+    @Provides
+    @Singleton
+    InboundRecords inboundRecords(FileSystem fileSystem) throws RecordKeyException {
+        String configured = System.getProperty(RECORD_KEY_FILE_PROPERTY);
+        Path file = resolve(fileSystem, configured != null ? configured.trim() : DEFAULT_RECORD_KEY_FILE);
+        RecordSeal seal = configured != null ? RecordKeyFile.load(file) : RecordKeyFile.loadOrCreate(file);
+        LOGGER.info("Inbound TLS records are sealed with key {} from {}{}", seal.currentKeyId(), file,
+            seal.keyIds().size() > 1 ? " (older keys still accepted: " + seal.keyIds().subList(1, seal.keyIds().size()) + ")" : "");
+        return new InboundRecords(seal);
+    }
 
     @Provides
     @Singleton
