@@ -37,6 +37,7 @@ public final class InboundRecords {
     /** Why the mail's inbound record was not believed (string); set by {@link #read}. */
     public static final AttributeName REJECTED = AttributeName.of(REJECTED_NAME);
     private static final Logger LOGGER = LoggerFactory.getLogger(InboundRecords.class);
+    private static final int LOGGED_CHARACTERS = 600;
 
     private final RecordSeal seal;
     private final Clock clock;
@@ -82,12 +83,33 @@ public final class InboundRecords {
         }
         LOGGER.warn("Mail {} carries an inbound TLS record that this server did not seal ({}); treated as no record, "
                 + "stamped transport=unknown, never as TLS. Something other than the SMTP hook set {}: {}",
-            mail.getName(), reason, ProvenanceAttributes.INBOUND.asString(), attribute.get().getValue().value());
+            mail.getName(), reason, ProvenanceAttributes.INBOUND.asString(), forLog(attribute.get().getValue()));
         mail.removeAttribute(ProvenanceAttributes.INBOUND);
         mail.removeAttribute(ProvenanceAttributes.JAMES_SSL_PROTOCOL);
         mail.removeAttribute(ProvenanceAttributes.JAMES_SSL_CIPHER);
         mail.setAttribute(new Attribute(REJECTED, AttributeValue.of(reason)));
         return InboundRecord.rejected(unknownHop(mail, reason));
+    }
+
+    /** The forged value for the log line: attacker-controlled text, so on one line, escaped and bounded. */
+    private static String forLog(AttributeValue<?> value) {
+        String text;
+        try {
+            text = ProvenanceAttributes.fieldsOf(value).toString();
+        } catch (MalformedProvenanceException notAStringMap) {
+            text = String.valueOf(value.value());
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), LOGGED_CHARACTERS) + 16);
+        int i = 0;
+        for (; i < text.length() && out.length() < LOGGED_CHARACTERS; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i < text.length() ? out.append("...").toString() : out.toString();
     }
 
     /** What this server can say about a hop whose record it does not believe: nothing but that. */
