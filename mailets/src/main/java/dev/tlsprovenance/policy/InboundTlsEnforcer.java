@@ -59,10 +59,12 @@ public final class InboundTlsEnforcer {
     private static String whatMatched(NamespacePolicy row, X509Certificate leaf) {
         ClientCertificateConstraints constraints = row.clientCertificate();
         StringBuilder matched = new StringBuilder("namespace ").append(row.namespace());
-        ClientCertificateVerifier.namesOf(leaf).stream()
-            .filter(name -> constraints.namesMatch(List.of(name)))
-            .findFirst()
-            .ifPresent(name -> matched.append(constraints.expectedNames().isEmpty() ? "" : ", name " + name));
+        if (!constraints.expectedNames().isEmpty()) {
+            ClientCertificateVerifier.namesOf(leaf).stream()
+                .filter(name -> constraints.namesMatch(List.of(name)))
+                .findFirst()
+                .ifPresent(name -> matched.append(", name ").append(name));
+        }
         String certificatePin = Fingerprints.certificateSha256(leaf);
         String publicKeyPin = Fingerprints.publicKeySha256(leaf);
         if (constraints.pinsSha256().contains(certificatePin)) {
