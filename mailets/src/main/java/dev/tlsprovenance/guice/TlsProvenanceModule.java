@@ -7,11 +7,9 @@ import java.time.Duration;
 
 import org.apache.james.filesystem.api.FileSystem;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 
 import dev.tlsprovenance.mail.InboundRecords;
@@ -19,9 +17,6 @@ import dev.tlsprovenance.policy.PolicyFileException;
 import dev.tlsprovenance.policy.PolicyPathResolver;
 import dev.tlsprovenance.policy.ReloadingTlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicySource;
-import dev.tlsprovenance.provenance.RecordKeyException;
-import dev.tlsprovenance.provenance.RecordKeyFile;
-import dev.tlsprovenance.provenance.RecordSeal;
 
 /**
  * The Guice module of James TLS Provenance. Register it in {@code conf/extensions.properties}:
@@ -50,19 +45,13 @@ public class TlsProvenanceModule extends AbstractModule {
     public static final String POLICY_FILE_PROPERTY = "tls.provenance.policy.file";
     public static final String CHECK_INTERVAL_PROPERTY = "tls.provenance.policy.checkIntervalMillis";
     public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.conf";
-    public static final String RECORD_KEY_FILE_PROPERTY = "tls.provenance.record.keyFile";
-    public static final String DEFAULT_RECORD_KEY_FILE = "file://var/tls-provenance/record-key";
-    private static final Logger LOGGER = LoggerFactory.getLogger(TlsProvenanceModule.class);
+    public static final String RECORD_KEY_FILE_PROPERTY = InboundRecords.KEY_FILE_PROPERTY;
+    public static final String DEFAULT_RECORD_KEY_FILE = InboundRecords.DEFAULT_KEY_FILE;
 
-    @Provides
-    @Singleton
-    InboundRecords inboundRecords(FileSystem fileSystem) throws RecordKeyException {
-        String configured = System.getProperty(RECORD_KEY_FILE_PROPERTY);
-        Path file = resolve(fileSystem, configured != null ? configured.trim() : DEFAULT_RECORD_KEY_FILE);
-        RecordSeal seal = configured != null ? RecordKeyFile.load(file) : RecordKeyFile.loadOrCreate(file);
-        LOGGER.info("Inbound TLS records are sealed with key {} from {}{}", seal.currentKeyId(), file,
-            seal.keyIds().size() > 1 ? " (older keys still accepted: " + seal.keyIds().subList(1, seal.keyIds().size()) + ")" : "");
-        return new InboundRecords(seal);
+    @Override
+    protected void configure() {
+        // One instance for the SMTP hook, the mailets and the matchers: the key is read (or generated) once.
+        bind(InboundRecords.class).in(Scopes.SINGLETON);
     }
 
     @Provides

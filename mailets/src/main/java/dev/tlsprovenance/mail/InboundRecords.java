@@ -1,12 +1,18 @@
 package dev.tlsprovenance.mail;
 
+import java.io.FileNotFoundException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -17,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import dev.tlsprovenance.provenance.CertificateVerification;
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
+import dev.tlsprovenance.provenance.RecordKeyException;
+import dev.tlsprovenance.provenance.RecordKeyFile;
 import dev.tlsprovenance.provenance.RecordSeal;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
@@ -30,9 +38,18 @@ import dev.tlsprovenance.provenance.Transport;
  * was put there by something other than our SMTP hook: it is logged at WARN and replaced, on the mail, by the
  * attribute {@value #REJECTED_NAME} holding the reason, so that the readers after the first treat the mail alike
  * (no TLS, stamped {@code transport=unknown}) without a WARN each. James 3.9's protocol/cipher attributes, which the
- * hook sets with the record, go too. One instance per server, bound by {@code TlsProvenanceModule}.
+ * hook sets with the record, go too.
+ *
+ * <p>One instance per server, bound by {@code TlsProvenanceModule}; on a James without that module Guice builds the
+ * same singleton on demand, so the recording hook never writes an unsealed record. The key is read from
+ * {@value #DEFAULT_KEY_FILE} (a James file URL, under the working directory), generated there at the first start;
+ * the system property {@value #KEY_FILE_PROPERTY} names a shared key file instead, which must exist (see
+ * {@link RecordKeyFile} and {@code docs/inbound-tls-policy.md}).
  */
+@Singleton
 public final class InboundRecords {
+    public static final String KEY_FILE_PROPERTY = "tls.provenance.record.keyFile";
+    public static final String DEFAULT_KEY_FILE = "file://var/tls-provenance/record-key";
     public static final String REJECTED_NAME = "dev.tlsprovenance.inbound.rejected";
     /** Why the mail's inbound record was not believed (string); set by {@link #read}. */
     public static final AttributeName REJECTED = AttributeName.of(REJECTED_NAME);
@@ -43,6 +60,12 @@ public final class InboundRecords {
     private final Clock clock;
     private volatile String localHostName;
 
+    /** Reads (or at the first start generates) the key as the class comment says; a bad key stops James here. */
+    @Inject
+    public InboundRecords(FileSystem fileSystem) throws RecordKeyException {
+        this(configuredSeal(fileSystem));
+    }
+
     public InboundRecords(RecordSeal seal) {
         this(seal, Clock.systemUTC());
     }
@@ -50,6 +73,27 @@ public final class InboundRecords {
     InboundRecords(RecordSeal seal, Clock clock) {
         this.seal = Objects.requireNonNull(seal, "seal");
         this.clock = clock;
+    }
+
+    private static RecordSeal configuredSeal(FileSystem fileSystem) throws RecordKeyException {
+        String configured = System.getProperty(KEY_FILE_PROPERTY);
+        String location = configured != null ? configured.trim() : DEFAULT_KEY_FILE;
+        Path file = resolve(fileSystem, location);
+        RecordSeal seal = configured != null ? RecordKeyFile.load(file) : RecordKeyFile.loadOrCreate(file);
+        LOGGER.info("Inbound TLS records are sealed with key {} from {}{}", seal.currentKeyId(), file,
+            seal.keyIds().size() > 1 ? " (older keys still accepted: " + seal.keyIds().subList(1, seal.keyIds().size()) + ")" : "");
+        return seal;
+    }
+
+    private static Path resolve(FileSystem fileSystem, String location) throws RecordKeyException {
+        if (!location.startsWith(FileSystem.FILE_PROTOCOL) && !location.startsWith(FileSystem.CLASSPATH_PROTOCOL)) {
+            return Path.of(location);
+        }
+        try {
+            return fileSystem.getFile(location).toPath();
+        } catch (FileNotFoundException e) {
+            throw new RecordKeyException(Path.of(location), "cannot be resolved through the James file system (" + e.getMessage() + ")");
+        }
     }
 
     /** The id of the key records are sealed with (for logs; never the secret). */

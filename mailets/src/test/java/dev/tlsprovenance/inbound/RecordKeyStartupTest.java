@@ -46,6 +46,17 @@ class RecordKeyStartupTest {
         }
     }
 
+    /** A drop-in James without the module still gets one sealing key (Guice builds the same singleton on demand). */
+    @Test
+    void withoutTheGuiceModuleTheHookStillSealsWithTheGeneratedKey() throws Exception {
+        try (JamesTestServer james = JamesTestServer.builder().withCoreHandlersPackage(TlsProvenanceCoreHandlers.class.getName())
+                .build().start()) {
+            Path key = james.workingDirectory().resolve("var/tls-provenance/record-key");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+            assertThat(sealOfOneMail(james)).startsWith("v1:" + RecordKeyFile.load(key).currentKeyId() + ":");
+        }
+    }
+
     @Test
     void aConfiguredKeyFileIsUsedAndNothingIsGenerated() throws Exception {
         Path key = ownerOnlyKey("nodes.key", 32);
