@@ -42,7 +42,7 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * Parameters: {@code headerName} (default {@code X-TLS-Provenance}); {@code untrustedHeaders} {@code remove}
  * (default) or {@code rename}; {@code renameTo} (default {@code X-TLS-Provenance-Untrusted}, only with
  * {@code rename}); {@code trustedRelays} (default: none).
- * Needs {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule} (the record key).
+ * The record key comes from {@code InboundRecords} (bound by {@code TlsProvenanceModule}).
  */
 public class AddTlsProvenanceHeaders extends GenericMailet {
 

@@ -26,9 +26,9 @@ import dev.tlsprovenance.mail.InboundRecords;
  * </handlerchain>
  * }</pre>
  * The record is sealed (HMAC-SHA256 under this deployment's key, see {@link InboundRecords}), so that nothing but
- * this hook can make a mail look as if it arrived over TLS; the key comes from
- * {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule} in {@code extensions.properties},
- * which is therefore required. It takes no parameters. It always returns {@link HookResult#DECLINED}: anything else would end the hook
+ * this hook can make a mail look as if it arrived over TLS; the key is bound by
+ * {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule} (or, without it, built by Guice on
+ * demand, the same single instance). It takes no parameters. It always returns {@link HookResult#DECLINED}: anything else would end the hook
  * chain and the mail would be acknowledged but never queued.
  */
 public class RecordTlsProvenanceHook implements JamesMessageHook {

@@ -21,8 +21,8 @@ import dev.tlsprovenance.mail.InboundRecords;
  * record proves nothing (mail created by a mailet, a bounce, or a listener without the recording hook), so it
  * fails closed. Condition {@code recordedOnly} restricts it to mail that has a record saying cleartext, e.g. to
  * leave James's own bounces alone. A record this server did not seal (see {@code InboundRecords}) matches in both
- * forms: it is no proof of TLS, and not one of James's own mails either. Needs
- * {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule}. Sample {@code mailetcontainer.xml}:
+ * forms: it is no proof of TLS, and not one of James's own mails either. The record key comes from
+ * {@code InboundRecords} (bound by {@code TlsProvenanceModule}). Sample {@code mailetcontainer.xml}:
  * <pre>{@code
  * <mailet match="dev.tlsprovenance.matchers.ReceivedInCleartext" class="ToRepository">
  *     <repositoryPath>memory://var/mail/cleartext/</repositoryPath>

@@ -17,7 +17,7 @@ import dev.tlsprovenance.mail.InboundRecords;
  * {@code RecordTlsProvenanceHook}) was encrypted, optionally with a minimum protocol version and/or a client
  * certificate the listener verified. Mail without a record does not match: nothing proves it was encrypted; nor
  * does mail whose record this server did not seal (see {@code InboundRecords}).
- * Needs {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule}.
+ * The record key comes from {@code InboundRecords} (bound by {@code TlsProvenanceModule}).
  *
  * <p>Condition: empty (any TLS), or a comma list of {@code minProtocol=TLSv1.2} (one of SSLv3, TLSv1, TLSv1.1,
  * TLSv1.2, TLSv1.3) and {@code verifiedClientCert}. Sample {@code mailetcontainer.xml}:
