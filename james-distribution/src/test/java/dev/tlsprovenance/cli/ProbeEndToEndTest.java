@@ -36,6 +36,7 @@ class ProbeEndToEndTest {
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
+        .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withCoreHandlersPackage(TlsProvenanceCoreHandlers.class.getName())
         .withOverrides(new IMAPServerModule())
         .withConfFile("imapserver.xml", imapServers())

@@ -3,7 +3,9 @@ package dev.tlsprovenance.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -11,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
 
 import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
+import dev.tlsprovenance.provenance.RecordKeyFile;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
 import dev.tlsprovenance.provenance.VerificationStatus;
@@ -69,6 +72,18 @@ class DistributionIT {
     void generatesASelfSignedCertificateOnFirstStartAndSaysSo() {
         assertThat(server.home().resolve("conf/keystore.p12")).exists();
         assertThat(server.console()).contains("generated a SELF-SIGNED certificate for 'localhost'");
+    }
+
+    /** The key that seals inbound records: generated at the first start, owner-only, never in conf/. */
+    @Test
+    void generatesTheRecordKeyUnderVarWithMode0600OnFirstStart() throws Exception {
+        Path key = server.home().resolve("var/tls-provenance/record-key");
+        assertThat(key).isRegularFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent()))).isEqualTo("rwx------");
+        String keyId = RecordKeyFile.load(key).currentKeyId();
+        assertThat(Files.readString(server.home().resolve("var/log/james.log")))
+            .contains("Inbound TLS records are sealed with key " + keyId + " from " + key);
     }
 
     @Test
@@ -134,7 +149,8 @@ class DistributionIT {
     @Test
     void clientCertificatePresentedOnPort25IsRecordedAsNotCheckedByTheListener() throws Exception {
         assertThat(message("with-client-certificate"))
-            .containsPattern("\\(client certificate subject \"CN=relay\\.partner\\.test[^\"]*\" issuer \"CN=Test Intermediate CA[^\"]*\" verified no\\)");
+            .containsPattern("\\(client certificate subject \"CN=relay\\.partner\\.test[^\"]*\" issuer \"CN=Test Intermediate CA[^\"]*\" presented, not checked by the listener\\)")
+            .doesNotContain("verified no");
         TlsProvenance hop = provenance("with-client-certificate");
         assertThat(hop.peerCertificate()).hasValueSatisfying(certificate -> assertThat(certificate.subject()).startsWith("CN=relay.partner.test"));
         assertThat(hop.peerVerification().status()).isEqualTo(VerificationStatus.NOT_CHECKED);

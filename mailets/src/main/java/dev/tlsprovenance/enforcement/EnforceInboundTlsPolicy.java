@@ -23,11 +23,10 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.policy.RecordedInboundCheck;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicyTable;
-import dev.tlsprovenance.provenance.MalformedProvenanceException;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
 /**
@@ -36,7 +35,8 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * {@code RecordTlsProvenanceHook}). Recipients whose rule is not met are split off and either bounced with
  * a DSN (enhanced status {@code 5.7.10}, the reason as diagnostic) or stored in a quarantine repository;
  * the mail goes on for the other recipients. Nothing is ever dropped. A mail without a TLS record
- * (generated inside James, or received without the recording hook) violates every {@code require} rule.
+ * (generated inside James, or received without the recording hook) violates every {@code require} rule, and so
+ * does one whose record this server did not seal (see {@code InboundRecords}).
  * <pre>
  * &lt;mailet match="All" class="dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy"&gt;
  *     &lt;onViolation&gt;bounce&lt;/onViolation&gt;              &lt;!-- bounce (default) | quarantine --&gt;
@@ -61,14 +61,16 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
 
     private final TlsPolicySource policies;
     private final MailRepositoryStore repositories;
+    private final InboundRecords records;
     private OnViolation onViolation;
     private String bounceProcessor;
     private MailRepository quarantine;
 
     @Inject
-    public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories) {
+    public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records) {
         this.policies = policies;
         this.repositories = repositories;
+        this.records = records;
     }
 
     @Override
@@ -104,7 +106,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         TlsPolicyTable table = policies.current();
-        Optional<TlsProvenance> recorded = recordedHop(mail);
+        Optional<TlsProvenance> recorded = records.read(mail).vouchedHop();
         Map<MailAddress, String> violations = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             RecordedInboundCheck.violation(table.lookup(recipient.getDomain().asString()), recorded)
@@ -143,15 +145,6 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     @Override
     public String getMailetInfo() {
         return "Bounces or quarantines recipients whose namespace requires TLS the mail did not arrive with";
-    }
-
-    private static Optional<TlsProvenance> recordedHop(Mail mail) {
-        try {
-            return ProvenanceAttributes.inbound(mail);
-        } catch (MalformedProvenanceException e) {
-            LOGGER.warn("Mail {} has a malformed inbound TLS record, treated as none: {}", mail.getName(), e.getMessage());
-            return Optional.empty();
-        }
     }
 
     /** Distinct reasons in first-seen order. */

@@ -9,8 +9,10 @@ import org.apache.james.filesystem.api.FileSystem;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 
+import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.policy.PolicyFileException;
 import dev.tlsprovenance.policy.PolicyPathResolver;
 import dev.tlsprovenance.policy.ReloadingTlsPolicySource;
@@ -33,12 +35,27 @@ import dev.tlsprovenance.policy.TlsPolicySource;
  * an invalid file, or one without any row (empty, comments only), stops James at start-up with the file, line
  * and problem in the message. Paths inside the file are resolved against the file's directory, or
  * through James when written as {@code file://...} or {@code classpath:...}.
+ * <p>
+ * The key that seals inbound records ({@link InboundRecords}, one instance for the SMTP hook, the mailets and the
+ * matchers) is read from {@code file://var/tls-provenance/record-key}, generated there (mode 0600) at the first
+ * start. Several nodes of one deployment must share one key: set the system property
+ * {@value #RECORD_KEY_FILE_PROPERTY} (a James file URL or a path) to a key file they all have; that file must exist.
+ * A key file that is unreadable, too short or readable by group or others stops James at start-up, naming the file.
+ * See {@code docs/inbound-tls-policy.md}, "The record key".
  */
 public class TlsProvenanceModule extends AbstractModule {
     public static final String POLICY_FILE_PROPERTY = "tls.provenance.policy.file";
     public static final String CHECK_INTERVAL_PROPERTY = "tls.provenance.policy.checkIntervalMillis";
     public static final String SETTLE_PERIOD_PROPERTY = "tls.provenance.policy.settleMillis";
     public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.conf";
+    public static final String RECORD_KEY_FILE_PROPERTY = InboundRecords.KEY_FILE_PROPERTY;
+    public static final String DEFAULT_RECORD_KEY_FILE = InboundRecords.DEFAULT_KEY_FILE;
+
+    @Override
+    protected void configure() {
+        // One instance for the SMTP hook, the mailets and the matchers: the key is read (or generated) once.
+        bind(InboundRecords.class).in(Scopes.SINGLETON);
+    }
 
     @Provides
     @Singleton

@@ -4,14 +4,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
-import dev.tlsprovenance.mail.ProvenanceAttributes;
-import dev.tlsprovenance.provenance.MalformedProvenanceException;
+import dev.tlsprovenance.mail.InboundRecord;
+import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
@@ -26,7 +27,8 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * host name (see {@link TrustedRelays}). That is RFC 8601's rule for Authentication-Results applied to TLS.
  * Kept relay headers stay below ours, so the newest hop is on top, as with {@code Received:}.
  * A mail without an inbound record (created by a mailet, say) gets no header of ours, and its copies are
- * still not trusted.
+ * still not trusted. A record this server did not seal (set by another mailet, or injected with a queue message)
+ * is no record: the stamp then says {@code transport=unknown} and why, never TLS (see {@code InboundRecords}).
  *
  * <p>Sample configuration, early in the {@code root} processor of {@code mailetcontainer.xml}:
  * <pre>{@code
@@ -40,6 +42,7 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * Parameters: {@code headerName} (default {@code X-TLS-Provenance}); {@code untrustedHeaders} {@code remove}
  * (default) or {@code rename}; {@code renameTo} (default {@code X-TLS-Provenance-Untrusted}, only with
  * {@code rename}); {@code trustedRelays} (default: none).
+ * The record key comes from {@code InboundRecords} (bound by {@code TlsProvenanceModule}).
  */
 public class AddTlsProvenanceHeaders extends GenericMailet {
 
@@ -54,10 +57,16 @@ public class AddTlsProvenanceHeaders extends GenericMailet {
 
     enum UntrustedHeaders { REMOVE, RENAME }
 
+    private final InboundRecords records;
     private String headerName;
     private UntrustedHeaders untrustedHeaders;
     private String renameTo;
     private TrustedRelays trustedRelays;
+
+    @Inject
+    public AddTlsProvenanceHeaders(InboundRecords records) {
+        this.records = records;
+    }
 
     @Override
     public void init() throws MessagingException {
@@ -78,14 +87,15 @@ public class AddTlsProvenanceHeaders extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        Optional<TlsProvenance> hop = inboundRecord(mail);
+        InboundRecord inbound = records.read(mail);
+        Optional<TlsProvenance> hop = inbound.vouchedHop();
         MimeMessage message = mail.getMessage();
         String[] present = Optional.ofNullable(message.getHeader(headerName)).orElse(new String[0]);
         if (present.length == 0 && hop.isEmpty()) {
             return;
         }
         Optional<String> ours = hop.map(ProvenanceHeaderCodec::format);
-        boolean keepArrived = hop.map(trustedRelays::trusts).orElse(false);
+        boolean keepArrived = inbound.trusted().map(trustedRelays::trusts).orElse(false);
         message.removeHeader(headerName);
         if (ours.isPresent()) {
             message.addHeader(headerName, ProvenanceHeaderFolding.fold(headerName, ours.get()));
@@ -106,14 +116,6 @@ public class AddTlsProvenanceHeaders extends GenericMailet {
     @Override
     public String getMailetInfo() {
         return "Adds the TLS provenance header of the inbound hop and distrusts forged copies";
-    }
-
-    private Optional<TlsProvenance> inboundRecord(Mail mail) throws MessagingException {
-        try {
-            return ProvenanceAttributes.inbound(mail);
-        } catch (MalformedProvenanceException e) {
-            throw new MessagingException("Unreadable " + ProvenanceAttributes.INBOUND.asString() + " attribute on " + mail.getName(), e);
-        }
     }
 
     private static String unfolded(String value) {

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.tlsprovenance.provenance.CertificateSummary;
+import dev.tlsprovenance.provenance.CertificateVerification;
 import dev.tlsprovenance.provenance.TlsProvenance;
-import dev.tlsprovenance.provenance.VerificationStatus;
 
 /**
  * Formats the value of the {@code Received:} trace header for one inbound SMTP hop, stating the TLS
@@ -144,15 +144,28 @@ public final class ReceivedHeaderFormat {
             + hop.cipherSuite().orElse("unknown") + bits + ")";
     }
 
+    /**
+     * What was done with the client certificate: {@code verified yes} after the trust it was checked against
+     * ({@code checked against "private-ca:..."}, the listener's truststore or a namespace rule's CA), {@code verified
+     * no} only when a check failed, and {@code presented, not checked by the listener} when nobody checked it (a
+     * listener that requests certificates without verifying them, and no namespace rule that did).
+     */
     private static String clientCertificateComment(TlsProvenance hop) {
         if (hop.peerCertificate().isEmpty()) {
             return "(no client certificate presented)";
         }
         CertificateSummary certificate = hop.peerCertificate().get();
-        boolean verified = hop.peerVerification().status() == VerificationStatus.VERIFIED;
-        return "(client certificate subject " + quoted(certificate.subject())
-            + " issuer " + quoted(certificate.issuer())
-            + " verified " + (verified ? "yes" : "no") + ")";
+        String presented = "(client certificate subject " + quoted(certificate.subject()) + " issuer " + quoted(certificate.issuer());
+        CertificateVerification verification = hop.peerVerification();
+        switch (verification.status()) {
+            case VERIFIED:
+                return presented + (verification.trust().isEmpty() ? "" : " checked against " + quoted(verification.trust()))
+                    + " verified yes)";
+            case FAILED:
+                return presented + " verified no)";
+            default:
+                return presented + " presented, not checked by the listener)";
+        }
     }
 
     /** A quoted string inside a comment: backslash-escape what would end the quote or the comment. */

@@ -2,12 +2,14 @@ package dev.tlsprovenance.inbound;
 
 import java.time.Clock;
 
+import javax.inject.Inject;
+
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 
-import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.mail.InboundRecords;
 
 /**
  * Attaches to every mail received over SMTP the TLS provenance of its session, as the attribute
@@ -23,24 +25,30 @@ import dev.tlsprovenance.mail.ProvenanceAttributes;
  *     <handler class="dev.tlsprovenance.inbound.RecordTlsProvenanceHook"/>
  * </handlerchain>
  * }</pre>
- * It takes no parameters. It always returns {@link HookResult#DECLINED}: anything else would end the hook
+ * The record is sealed (HMAC-SHA256 under this deployment's key, see {@link InboundRecords}), so that nothing but
+ * this hook can make a mail look as if it arrived over TLS; the key is bound by
+ * {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule} (or, without it, built by Guice on
+ * demand, the same single instance). It takes no parameters. It always returns {@link HookResult#DECLINED}: anything else would end the hook
  * chain and the mail would be acknowledged but never queued.
  */
 public class RecordTlsProvenanceHook implements JamesMessageHook {
 
+    private final InboundRecords records;
     private final Clock clock;
 
-    public RecordTlsProvenanceHook() {
-        this(Clock.systemDefaultZone());
+    @Inject
+    public RecordTlsProvenanceHook(InboundRecords records) {
+        this(records, Clock.systemDefaultZone());
     }
 
-    RecordTlsProvenanceHook(Clock clock) {
+    RecordTlsProvenanceHook(InboundRecords records, Clock clock) {
+        this.records = records;
         this.clock = clock;
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        ProvenanceAttributes.recordInbound(mail, SmtpSessionProvenance.of(session, clock));
+        records.record(mail, SmtpSessionProvenance.of(session, clock));
         return HookResult.DECLINED;
     }
 }

@@ -144,6 +144,7 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
             }
         }
         if (decision.accepted()) {
+            decision.clientCertificateVerification().ifPresent(verified -> SmtpSessionProvenance.rememberRuleVerification(session, verified));
             return HookResult.DECLINED;
         }
         return HookResult.builder()

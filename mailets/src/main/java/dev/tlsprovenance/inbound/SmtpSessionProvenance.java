@@ -3,7 +3,10 @@ package dev.tlsprovenance.inbound;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -18,6 +21,7 @@ import dev.tlsprovenance.provenance.CipherSuites;
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
+import dev.tlsprovenance.provenance.VerificationStatus;
 import dev.tlsprovenance.smtpserver.WantClientAuthSMTPServer;
 
 /**
@@ -30,7 +34,9 @@ import dev.tlsprovenance.smtpserver.WantClientAuthSMTPServer;
  * the listener has {@code <clientAuth>}, which James 3.8.1 always turns into "need": the engine has then
  * already checked the certificate against the listener's truststore, or the handshake would have failed.
  * A listener served by {@link WantClientAuthSMTPServer} ({@code wantClientAuth="true"}) accepts any
- * certificate and marks the session so: there the record says "not checked", and the namespace rules judge it.
+ * certificate and marks the session so: there the record says "not checked", and the namespace rules judge it;
+ * when a rule did check and pass it in this transaction ({@link #rememberRuleVerification}), the record says
+ * "verified" against that rule's trust, naming the name or pin that matched.
  *
  * <p>The record is computed once per transaction and kept on the session, so that the {@code Received:}
  * header and the mail attribute describe the very same hop (same time, same values).
@@ -46,6 +52,8 @@ public final class SmtpSessionProvenance {
         AttachmentKey.of("dev.tlsprovenance.inbound.provenance", TlsProvenance.class);
     private static final AttachmentKey<ConnectionTls> CONNECTION_TLS =
         AttachmentKey.of("dev.tlsprovenance.inbound.connectionTls", ConnectionTls.class);
+    private static final AttachmentKey<RuleVerifications> RULE_VERIFICATIONS =
+        AttachmentKey.of("dev.tlsprovenance.inbound.ruleVerifications", RuleVerifications.class);
     private static final AttachmentKey<String> HELO_MODE = SMTPSession.CURRENT_HELO_MODE;
 
     private SmtpSessionProvenance() {
@@ -60,6 +68,17 @@ public final class SmtpSessionProvenance {
         TlsProvenance provenance = read(session, clock);
         session.setAttachment(CURRENT_TRANSACTION, provenance, State.Transaction);
         return provenance;
+    }
+
+    /**
+     * Remembers, for the current transaction, that a namespace rule checked the client certificate and passed it
+     * (at MAIL or RCPT, by {@code RequireTlsForNamespacesHook}): on a listener that only requests certificates, that
+     * check is what the record, the stamp and the {@code Received:} line then state.
+     */
+    public static void rememberRuleVerification(SMTPSession session, CertificateVerification verification) {
+        RuleVerifications known = session.getAttachment(RULE_VERIFICATIONS, State.Transaction).orElse(RuleVerifications.NONE);
+        session.setAttachment(RULE_VERIFICATIONS, known.with(verification), State.Transaction);
+        session.removeAttachment(CURRENT_TRANSACTION, State.Transaction);
     }
 
     public static Optional<String> heloMode(SMTPSession session) {
@@ -82,7 +101,12 @@ public final class SmtpSessionProvenance {
                 .peerVerification(CertificateVerification.notPresented())
                 .build();
         }
-        connectionTls(session, tls.get()).applyTo(builder);
+        ConnectionTls connection = connectionTls(session, tls.get());
+        connection.applyTo(builder);
+        if (connection.clientCertificate.isPresent() && connection.verification.status() == VerificationStatus.NOT_CHECKED) {
+            session.getAttachment(RULE_VERIFICATIONS, State.Transaction)
+                .ifPresent(checked -> builder.peerVerification(checked.combined()));
+        }
         return builder.build();
     }
 
@@ -129,6 +153,35 @@ public final class SmtpSessionProvenance {
                 .cipherBits(cipherBits)
                 .peerVerification(verification);
             clientCertificate.ifPresent(builder::peerCertificate);
+        }
+    }
+
+    /** The passed rule checks of one transaction, in order, each once; immutable. */
+    private static final class RuleVerifications {
+        static final RuleVerifications NONE = new RuleVerifications(List.of());
+        final List<CertificateVerification> checks;
+
+        RuleVerifications(List<CertificateVerification> checks) {
+            this.checks = List.copyOf(checks);
+        }
+
+        RuleVerifications with(CertificateVerification check) {
+            if (checks.contains(check)) {
+                return this;
+            }
+            List<CertificateVerification> more = new ArrayList<>(checks);
+            more.add(check);
+            return new RuleVerifications(more);
+        }
+
+        /** One verification for the record: every trust that vouched and every row's detail. */
+        CertificateVerification combined() {
+            if (checks.size() == 1) {
+                return checks.get(0);
+            }
+            String trusts = checks.stream().map(CertificateVerification::trust).distinct().collect(Collectors.joining(" + "));
+            String details = checks.stream().map(CertificateVerification::reason).distinct().collect(Collectors.joining("; "));
+            return CertificateVerification.verified(trusts, details);
         }
     }
 

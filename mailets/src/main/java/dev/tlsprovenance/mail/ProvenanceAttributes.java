@@ -14,6 +14,7 @@ import org.apache.mailet.Mail;
 
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
+import dev.tlsprovenance.provenance.RecordSeal;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
 /**
@@ -24,7 +25,10 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * queue between the SMTP hook that writes it and the mailet that reads it.
  */
 public final class ProvenanceAttributes {
-    /** The hop that brought the mail to this server: a map of {@link TlsProvenance.Fields}. */
+    /**
+     * The hop that brought the mail to this server: a map of {@link TlsProvenance.Fields} plus its
+     * {@link RecordSeal#FIELD}. Read it only through {@link InboundRecords}, which believes sealed records only.
+     */
     public static final AttributeName INBOUND = AttributeName.of("dev.tlsprovenance.inbound");
     /** Delivery attempts: recipient domain to a list of attempt maps, oldest first. */
     public static final AttributeName OUTBOUND = AttributeName.of("dev.tlsprovenance.outbound");
@@ -36,40 +40,47 @@ public final class ProvenanceAttributes {
     }
 
     public static AttributeValue<?> toAttributeValue(TlsProvenance provenance) {
+        return toAttributeValue(provenance.toFields());
+    }
+
+    /** A string map as an attribute value (string values only, so every queue can serialise it). */
+    public static AttributeValue<?> toAttributeValue(Map<String, String> fields) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
-        provenance.toFields().forEach((name, value) -> map.put(name, AttributeValue.of(value)));
+        fields.forEach((name, value) -> map.put(name, AttributeValue.of(value)));
         return AttributeValue.of(map);
     }
 
     public static TlsProvenance fromAttributeValue(AttributeValue<?> value) throws MalformedProvenanceException {
+        return TlsProvenance.fromFields(fieldsOf(value));
+    }
+
+    /** The string map of a record attribute, uninterpreted (its seal, if any, included). */
+    public static Map<String, String> fieldsOf(AttributeValue<?> value) throws MalformedProvenanceException {
         if (!(value.value() instanceof Map)) {
             throw new MalformedProvenanceException("provenance attribute is not a map but " + value.value().getClass().getSimpleName());
         }
         Map<String, String> fields = new LinkedHashMap<>();
         for (Map.Entry<?, ?> entry : ((Map<?, ?>) value.value()).entrySet()) {
             Object fieldValue = entry.getValue() instanceof AttributeValue ? ((AttributeValue<?>) entry.getValue()).value() : entry.getValue();
-            fields.put(String.valueOf(entry.getKey()), String.valueOf(fieldValue));
+            if (!(fieldValue instanceof String)) {
+                throw new MalformedProvenanceException("provenance field '" + entry.getKey() + "' is not a string");
+            }
+            fields.put(String.valueOf(entry.getKey()), (String) fieldValue);
         }
-        return TlsProvenance.fromFields(fields);
+        return fields;
     }
 
-    /** Records the inbound hop, and James 3.9's protocol/cipher attributes when it was encrypted. */
-    public static void recordInbound(Mail mail, TlsProvenance provenance) {
+    /**
+     * Records the inbound hop, sealed (see {@link RecordSeal}), and James 3.9's protocol/cipher attributes when it
+     * was encrypted. Only the SMTP hook calls this (through {@link InboundRecords}), which also reads records back.
+     */
+    static void recordInbound(Mail mail, TlsProvenance provenance, RecordSeal seal) {
         if (provenance.direction() != Direction.INBOUND) {
             throw new IllegalArgumentException("not an inbound record: " + provenance);
         }
-        mail.setAttribute(new Attribute(INBOUND, toAttributeValue(provenance)));
+        mail.setAttribute(new Attribute(INBOUND, toAttributeValue(seal.seal(provenance.toFields()))));
         provenance.protocol().ifPresent(protocol -> mail.setAttribute(new Attribute(JAMES_SSL_PROTOCOL, AttributeValue.of(protocol))));
         provenance.cipherSuite().ifPresent(cipher -> mail.setAttribute(new Attribute(JAMES_SSL_CIPHER, AttributeValue.of(cipher))));
-    }
-
-    /** The inbound record; empty when the mail carries none (e.g. created by a mailet). */
-    public static Optional<TlsProvenance> inbound(Mail mail) throws MalformedProvenanceException {
-        Optional<Attribute> attribute = mail.getAttribute(INBOUND);
-        if (attribute.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(fromAttributeValue(attribute.get().getValue()));
     }
 
     /** Appends one delivery attempt under its recipient domain. */

@@ -2,17 +2,16 @@ package dev.tlsprovenance.matchers;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
-import dev.tlsprovenance.mail.ProvenanceAttributes;
-import dev.tlsprovenance.provenance.MalformedProvenanceException;
-import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.mail.InboundRecord;
+import dev.tlsprovenance.mail.InboundRecords;
 
 /**
  * Matches mail that cannot be shown to have arrived encrypted: its inbound record (the
@@ -21,7 +20,9 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * <p>Why mail without a record matches by default: this matcher exists to catch what lacks TLS, and a missing
  * record proves nothing (mail created by a mailet, a bounce, or a listener without the recording hook), so it
  * fails closed. Condition {@code recordedOnly} restricts it to mail that has a record saying cleartext, e.g. to
- * leave James's own bounces alone. Sample {@code mailetcontainer.xml}:
+ * leave James's own bounces alone. A record this server did not seal (see {@code InboundRecords}) matches in both
+ * forms: it is no proof of TLS, and not one of James's own mails either. The record key comes from
+ * {@code InboundRecords} (bound by {@code TlsProvenanceModule}). Sample {@code mailetcontainer.xml}:
  * <pre>{@code
  * <mailet match="dev.tlsprovenance.matchers.ReceivedInCleartext" class="ToRepository">
  *     <repositoryPath>memory://var/mail/cleartext/</repositoryPath>
@@ -33,7 +34,13 @@ public class ReceivedInCleartext extends GenericMatcher {
 
     public static final String RECORDED_ONLY = "recordedOnly";
 
+    private final InboundRecords records;
     private boolean recordedOnly;
+
+    @Inject
+    public ReceivedInCleartext(InboundRecords records) {
+        this.records = records;
+    }
 
     @Override
     public void init() throws MessagingException {
@@ -46,14 +53,9 @@ public class ReceivedInCleartext extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        Optional<TlsProvenance> hop;
-        try {
-            hop = ProvenanceAttributes.inbound(mail);
-        } catch (MalformedProvenanceException e) {
-            throw new MessagingException("Unreadable " + ProvenanceAttributes.INBOUND.asString() + " attribute on " + mail.getName(), e);
-        }
-        boolean matches = hop.map(record -> !record.isEncrypted()).orElse(!recordedOnly);
+    public Collection<MailAddress> match(Mail mail) {
+        InboundRecord inbound = records.read(mail);
+        boolean matches = inbound.isRejected() || inbound.trusted().map(record -> !record.isEncrypted()).orElse(!recordedOnly);
         return matches ? mail.getRecipients() : List.of();
     }
 }

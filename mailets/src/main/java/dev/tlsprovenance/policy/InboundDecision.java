@@ -2,6 +2,8 @@ package dev.tlsprovenance.policy;
 
 import java.util.Optional;
 
+import dev.tlsprovenance.provenance.CertificateVerification;
+
 /**
  * What the inbound policy says about one address in one SMTP session: accept, or refuse with an SMTP
  * reply; always with the row that decided and a reason for the log line.
@@ -13,23 +15,30 @@ public final class InboundDecision {
     private final String enhancedCode;
     private final String replyText;
     private final String reason;
+    private final Optional<CertificateVerification> clientCertificateVerification;
 
     private InboundDecision(boolean accepted, NamespacePolicy row, String replyCode, String enhancedCode,
-                            String replyText, String reason) {
+                            String replyText, String reason, Optional<CertificateVerification> clientCertificateVerification) {
         this.accepted = accepted;
         this.row = row;
         this.replyCode = replyCode;
         this.enhancedCode = enhancedCode;
         this.replyText = replyText;
         this.reason = reason;
+        this.clientCertificateVerification = clientCertificateVerification;
     }
 
     static InboundDecision accept(NamespacePolicy row, String reason) {
-        return new InboundDecision(true, row, "", "", "", reason);
+        return new InboundDecision(true, row, "", "", "", reason, Optional.empty());
+    }
+
+    /** Accepted because the row's client-certificate checks passed: {@code verification} says against what. */
+    static InboundDecision acceptVerified(NamespacePolicy row, String reason, CertificateVerification verification) {
+        return new InboundDecision(true, row, "", "", "", reason, Optional.of(verification));
     }
 
     static InboundDecision refuse(NamespacePolicy row, String replyCode, String enhancedCode, String replyText, String reason) {
-        return new InboundDecision(false, row, replyCode, enhancedCode, replyText, reason);
+        return new InboundDecision(false, row, replyCode, enhancedCode, replyText, reason, Optional.empty());
     }
 
     /** The same decision with another reason for the log line. */
@@ -63,6 +72,14 @@ public final class InboundDecision {
     /** Why, in one sentence for the log. */
     public String reason() {
         return reason;
+    }
+
+    /**
+     * The client-certificate check this decision made and passed (trust anchors, matched name or pin), so that the
+     * hop's record can say what was verified; empty when the row checked no certificate.
+     */
+    public Optional<CertificateVerification> clientCertificateVerification() {
+        return clientCertificateVerification;
     }
 
     /** The reply line without the basic code: {@code 5.7.0 Must issue a STARTTLS command first}. */

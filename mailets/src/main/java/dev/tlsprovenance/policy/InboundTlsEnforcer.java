@@ -4,6 +4,9 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.tlsprovenance.provenance.CertificateVerification;
+import dev.tlsprovenance.provenance.Fingerprints;
+
 /**
  * Applies the inbound column of the policy table to an SMTP session: a recipient in a namespace whose
  * rule is {@code require} needs TLS ({@code 450 4.7.0} or, with {@code cleartext-reply=permanent}, RFC 3207's
@@ -111,6 +114,26 @@ public final class InboundTlsEnforcer {
         return checkClientCertificate(row, "sender", clientChain);
     }
 
+    /** For the record: which row vouched, and by which of its expected names and pins. */
+    private static String whatMatched(NamespacePolicy row, X509Certificate leaf) {
+        ClientCertificateConstraints constraints = row.clientCertificate();
+        StringBuilder matched = new StringBuilder("namespace ").append(row.namespace());
+        if (!constraints.expectedNames().isEmpty()) {
+            ClientCertificateVerifier.namesOf(leaf).stream()
+                .filter(name -> constraints.namesMatch(List.of(name)))
+                .findFirst()
+                .ifPresent(name -> matched.append(", name ").append(name));
+        }
+        String certificatePin = Fingerprints.certificateSha256(leaf);
+        String publicKeyPin = Fingerprints.publicKeySha256(leaf);
+        if (constraints.pinsSha256().contains(certificatePin)) {
+            matched.append(", certificate pin ").append(certificatePin);
+        } else if (constraints.pinsSha256().contains(publicKeyPin)) {
+            matched.append(", public-key pin ").append(publicKeyPin);
+        }
+        return matched.toString();
+    }
+
     /** SMTP reply lines are limited to 512 octets (RFC 5321 section 4.5.3.1.5). */
     private static String clip(String text) {
         int limit = 400;
@@ -122,9 +145,11 @@ public final class InboundTlsEnforcer {
         if (!row.inbound().requiresClientCertificate()) {
             return InboundDecision.accept(row, "TLS in use");
         }
-        ClientCertificateVerdict verdict = verifier.verify(clientChain.get(), row.clientCertificate());
+        List<X509Certificate> chain = clientChain.get();
+        ClientCertificateVerdict verdict = verifier.verify(chain, row.clientCertificate());
         if (verdict.passed()) {
-            return InboundDecision.accept(row, "TLS in use, client certificate verified against " + verdict.trust());
+            return InboundDecision.acceptVerified(row, "TLS in use, client certificate verified against " + verdict.trust(),
+                CertificateVerification.verified(verdict.trust(), whatMatched(row, chain.get(0))));
         }
         String check = verdict.failedCheck().orElseThrow().label();
         return InboundDecision.refuse(row, "550", "5.7.1",

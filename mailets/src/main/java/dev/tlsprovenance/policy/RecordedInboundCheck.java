@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.tlsprovenance.provenance.CertificateSummary;
 import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.Transport;
 
 /**
  * Judges a mail's <em>recorded</em> inbound hop against a recipient's row, after the fact (in the mailet
@@ -30,6 +31,10 @@ public final class RecordedInboundCheck {
             return Optional.of(namespace + " but the mail carries no inbound TLS record");
         }
         TlsProvenance hop = recorded.get();
+        if (hop.transport() == Transport.UNKNOWN) {
+            return Optional.of(namespace + " but the mail's inbound TLS record is not believed ("
+                + hop.peerVerification().reason() + ")");
+        }
         if (!hop.isEncrypted()) {
             return Optional.of(namespace + " but the mail was received in cleartext from " + hop.remoteAddress());
         }
@@ -51,10 +56,20 @@ public final class RecordedInboundCheck {
                 + row.clientCertificate().expectedNames());
         }
         if (!row.clientCertificate().pinsSha256().isEmpty()
-            && !row.clientCertificate().pinsSha256().contains(certificate.sha256Fingerprint())) {
+            && !row.clientCertificate().pinsSha256().contains(certificate.sha256Fingerprint())
+            && !verifiedByPublicKeyPin(hop, row)) {
             return Optional.of(needsCertificate + " but its fingerprint matches none of the pins");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The summary has no public key, but a sealed record whose RCPT-time check matched a public-key pin says which
+     * ({@code InboundTlsEnforcer} writes {@code public-key pin <sha256>} in the verification detail).
+     */
+    private static boolean verifiedByPublicKeyPin(TlsProvenance hop, NamespacePolicy row) {
+        String detail = hop.peerVerification().reason();
+        return row.clientCertificate().pinsSha256().stream().anyMatch(pin -> detail.contains("public-key pin " + pin));
     }
 
     /** The recorded certificate's DNS identities, by the same RFC 6125 rule as at SMTP time. */

@@ -25,6 +25,14 @@ public final class CertificateVerification {
         return new CertificateVerification(VerificationStatus.VERIFIED, trust, "");
     }
 
+    /**
+     * Verified, with what the check established besides the chain, e.g. which expected name or pin matched.
+     * @param detail one phrase for people, e.g. {@code namespace partner.test: name mx.partner.test}
+     */
+    public static CertificateVerification verified(String trust, String detail) {
+        return new CertificateVerification(VerificationStatus.VERIFIED, trust, detail);
+    }
+
     public static CertificateVerification failed(String trust, String reason) {
         return new CertificateVerification(VerificationStatus.FAILED, trust, reason);
     }

@@ -1,10 +1,15 @@
 package dev.tlsprovenance.provenance;
 
-/** How the SMTP connection carried the message: in the clear, upgraded with STARTTLS, or TLS from the first byte. */
+/**
+ * How the SMTP connection carried the message: in the clear, upgraded with STARTTLS, or TLS from the first byte;
+ * or {@link #UNKNOWN} when the mail carried no inbound record this server can vouch for (a record without a valid
+ * seal, see {@link RecordSeal}). UNKNOWN is never encrypted: what cannot be shown to be TLS is not TLS.
+ */
 public enum Transport {
     CLEARTEXT("cleartext"),
     STARTTLS("starttls"),
-    IMPLICIT_TLS("implicit-tls");
+    IMPLICIT_TLS("implicit-tls"),
+    UNKNOWN("unknown");
 
     private final String token;
 
@@ -17,7 +22,7 @@ public enum Transport {
     }
 
     public boolean isEncrypted() {
-        return this != CLEARTEXT;
+        return this == STARTTLS || this == IMPLICIT_TLS;
     }
 
     public static Transport fromToken(String token) {
@@ -26,6 +31,6 @@ public enum Transport {
                 return transport;
             }
         }
-        throw new IllegalArgumentException("unknown transport '" + token + "' (expected cleartext, starttls or implicit-tls)");
+        throw new IllegalArgumentException("unknown transport '" + token + "' (expected cleartext, starttls, implicit-tls or unknown)");
     }
 }

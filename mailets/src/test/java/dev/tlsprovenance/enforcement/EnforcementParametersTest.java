@@ -12,6 +12,7 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
+import dev.tlsprovenance.mail.TestRecords;
 import dev.tlsprovenance.matchers.RecipientNamespaceInboundRuleIs;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicyTable;
@@ -29,7 +30,7 @@ class EnforcementParametersTest {
 
     @Test
     void unknownOnViolationIsRefusedNamingTheValue() {
-        EnforceInboundTlsPolicy mailet = new EnforceInboundTlsPolicy(POLICY, null);
+        EnforceInboundTlsPolicy mailet = new EnforceInboundTlsPolicy(POLICY, null, TestRecords.RECORDS);
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().setProperty("onViolation", "drop").build()))
             .isInstanceOf(MessagingException.class)
             .hasMessage("onViolation must be bounce or quarantine, not 'drop'");
@@ -37,7 +38,7 @@ class EnforcementParametersTest {
 
     @Test
     void quarantineNeedsARepository() {
-        EnforceInboundTlsPolicy mailet = new EnforceInboundTlsPolicy(POLICY, null);
+        EnforceInboundTlsPolicy mailet = new EnforceInboundTlsPolicy(POLICY, null, TestRecords.RECORDS);
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().setProperty("onViolation", "quarantine").build()))
             .hasMessage("quarantineRepository is required with onViolation=quarantine");
     }

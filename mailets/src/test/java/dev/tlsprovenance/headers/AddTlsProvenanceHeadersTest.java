@@ -11,7 +11,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
-import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.mail.TestRecords;
 import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
 import dev.tlsprovenance.provenance.ProvenanceSamples;
 import dev.tlsprovenance.provenance.TlsProvenance;
@@ -95,7 +95,7 @@ class AddTlsProvenanceHeadersTest {
     }
 
     private static AddTlsProvenanceHeaders mailet(FakeMailetConfig config) throws MessagingException {
-        AddTlsProvenanceHeaders mailet = new AddTlsProvenanceHeaders();
+        AddTlsProvenanceHeaders mailet = new AddTlsProvenanceHeaders(TestRecords.RECORDS);
         mailet.init(config);
         return mailet;
     }
@@ -107,7 +107,7 @@ class AddTlsProvenanceHeadersTest {
             .setText("hi")
             .build();
         FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
-        ProvenanceAttributes.recordInbound(mail, hop);
+        TestRecords.recordInbound(mail, hop);
         return mail;
     }
 }

@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,8 @@ class ReceivedHeaderFormatTest {
         assertThat(FORMAT.lines(hop, EHLO, BOB)).containsExactly(
             "from localhost (EHLO relay.partner.test) ([127.0.0.1])",
             "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))",
-            "(client certificate subject \"CN=relay.partner.test,O=Partner\\\\, Inc.\" issuer \"CN=Test Intermediate CA\" verified yes)",
+            "(client certificate subject \"CN=relay.partner.test,O=Partner\\\\, Inc.\" issuer \"CN=Test Intermediate CA\""
+                + " checked against \"listener-truststore\" verified yes)",
             "by mx.james.test (JAMES SMTP Server) with ESMTPSA ID SMTP-8b01",
             "for <bob@example.test>",
             "tls TLS_AES_256_GCM_SHA384;",
@@ -77,6 +80,25 @@ class ReceivedHeaderFormatTest {
         assertThat(ReceivedHeaderFormat.withKeyword(tls, Optional.empty())).isEqualTo("SMTP");
     }
 
+    /** Each way a presented certificate can have been handled has its own words; only a failed check says "verified no". */
+    @Test
+    void clientCertificateCommentSaysWhatWasDoneWithTheCertificate() {
+        String presented = "(client certificate subject \"CN=relay.partner.test,O=Partner\\\\, Inc.\" issuer \"CN=Test Intermediate CA\"";
+        Map<CertificateVerification, String> expected = new LinkedHashMap<>();
+        expected.put(CertificateVerification.verified("private-ca:/etc/james/conf/partner-ca.pem", "namespace partner.test, name mx.partner.test"),
+            presented + " checked against \"private-ca:/etc/james/conf/partner-ca.pem\" verified yes)");
+        expected.put(CertificateVerification.verified("listener-truststore"),
+            presented + " checked against \"listener-truststore\" verified yes)");
+        expected.put(CertificateVerification.failed("private-ca:/ca.pem", "expired"), presented + " verified no)");
+        expected.put(CertificateVerification.notChecked("listener requests client certificates without verifying them"),
+            presented + " presented, not checked by the listener)");
+        expected.put(CertificateVerification.notChecked(), presented + " presented, not checked by the listener)");
+        expected.forEach((verification, comment) -> {
+            TlsProvenance hop = ProvenanceSamples.starttlsInboundWithClientCertificate().toBuilder().peerVerification(verification).build();
+            assertThat(FORMAT.lines(hop, EHLO, BOB)).as(verification.toString()).contains(comment);
+        });
+    }
+
     @Test
     void unverifiedCertificateSaysSoAndHostileTextCannotEscapeTheComment() {
         CertificateSummary hostile = new CertificateSummary("CN=evil) by attacker (x", "CN=\"quoted\"\r\nissuer",
@@ -89,7 +111,8 @@ class ReceivedHeaderFormatTest {
 
         assertThat(FORMAT.lines(hop, EHLO, BOB))
             .contains("from 127.0.0.1 (EHLO bad\\)helo) ([127.0.0.1])")
-            .contains("(client certificate subject \"CN=evil\\) by attacker \\(x\" issuer \"CN=\\\"quoted\\\" issuer\" verified no)");
+            .contains("(client certificate subject \"CN=evil\\) by attacker \\(x\" issuer \"CN=\\\"quoted\\\" issuer\""
+                + " presented, not checked by the listener)");
     }
 
     @Test

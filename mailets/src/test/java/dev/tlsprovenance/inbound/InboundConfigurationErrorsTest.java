@@ -12,6 +12,7 @@ class InboundConfigurationErrorsTest {
     @Test
     void badUntrustedHeadersValueStopsJames() {
         Throwable failure = JamesTestServer.builder()
+        .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
             .withCoreHandlersPackage(TlsProvenanceCoreHandlers.class.getName())
             .withMailets("<mailet match=\"All\" class=\"dev.tlsprovenance.headers.AddTlsProvenanceHeaders\">\n"
                 + "  <untrustedHeaders>drop</untrustedHeaders>\n"
@@ -26,6 +27,7 @@ class InboundConfigurationErrorsTest {
     @Test
     void unknownMinimumProtocolStopsJames() {
         Throwable failure = JamesTestServer.builder()
+        .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
             .withMailets("<mailet match=\"dev.tlsprovenance.matchers.ReceivedOverTls=minProtocol=TLSv1.4\" class=\"Null\"/>")
             .build()
             .startExpectingFailure();

@@ -32,6 +32,7 @@ class InboundProvenanceEdgeCasesTest {
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
+        .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withCoreHandlersPackage(TlsProvenanceCoreHandlers.class.getName())
         .withPartnerListener(PKI.trustingRoot())
         .withMailets("<mailet match=\"All\" class=\"dev.tlsprovenance.headers.AddTlsProvenanceHeaders\">\n"

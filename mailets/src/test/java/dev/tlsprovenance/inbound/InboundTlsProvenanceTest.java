@@ -48,6 +48,7 @@ class InboundTlsProvenanceTest {
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
+        .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withCoreHandlersPackage(TlsProvenanceCoreHandlers.class.getName())
         .withPartnerListener(PKI.trustingRoot())
         .withMailets(
@@ -185,7 +186,8 @@ class InboundTlsProvenanceTest {
         assertThat(hop.peerVerification().status()).isEqualTo(VerificationStatus.VERIFIED);
         assertThat(hop.peerVerification().trust()).isEqualTo("listener-truststore");
         assertThat(receivedLines(mail)).contains(
-            "          (client certificate subject \"" + presented.subject() + "\" issuer \"" + presented.issuer() + "\" verified yes)");
+            "          (client certificate subject \"" + presented.subject() + "\" issuer \"" + presented.issuer()
+                + "\" checked against \"listener-truststore\" verified yes)");
         assertThat(mail.header("X-TLS-Provenance").get(0))
             .contains("verify=verified; trust=listener-truststore; peer-subject=")
             .contains("; peer-sha256=" + presented.sha256Fingerprint() + ";");
@@ -210,7 +212,8 @@ class InboundTlsProvenanceTest {
             assertThat(hop.peerCertificate()).contains(presented);
             assertThat(hop.peerVerification().status()).isEqualTo(VerificationStatus.VERIFIED);
             assertThat(receivedLines(mail)).contains(
-                "          (client certificate subject \"" + presented.subject() + "\" issuer \"" + presented.issuer() + "\" verified yes)");
+                "          (client certificate subject \"" + presented.subject() + "\" issuer \"" + presented.issuer()
+                + "\" checked against \"listener-truststore\" verified yes)");
             assertThat(mail.header("X-TLS-Provenance").get(0)).contains("; time=" + hop.time());
         }
         assertThat(inboundRecord(mails.get(0)).time()).isNotEqualTo(inboundRecord(mails.get(1)).time());

@@ -20,6 +20,7 @@ class RecordingHookAloneTest {
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
+        .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withHook(RecordTlsProvenanceHook.class.getName())
         .build();
 

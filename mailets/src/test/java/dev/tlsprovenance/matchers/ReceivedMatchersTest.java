@@ -11,7 +11,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
-import dev.tlsprovenance.mail.ProvenanceAttributes;
+import dev.tlsprovenance.mail.TestRecords;
 import dev.tlsprovenance.provenance.ProvenanceSamples;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
@@ -21,8 +21,8 @@ class ReceivedMatchersTest {
 
     @Test
     void receivedOverTlsMatchesOnlyEncryptedRecordsMeetingTheCondition() throws Exception {
-        Matcher anyTls = matcher(new ReceivedOverTls(), "ReceivedOverTls", null);
-        Matcher mutualTls13 = matcher(new ReceivedOverTls(), "ReceivedOverTls", "minProtocol=TLSv1.3,verifiedClientCert");
+        Matcher anyTls = matcher(new ReceivedOverTls(TestRecords.RECORDS), "ReceivedOverTls", null);
+        Matcher mutualTls13 = matcher(new ReceivedOverTls(TestRecords.RECORDS), "ReceivedOverTls", "minProtocol=TLSv1.3,verifiedClientCert");
 
         assertThat(anyTls.match(mailWith(ProvenanceSamples.starttlsInboundWithClientCertificate()))).containsExactly(new MailAddress(BOB));
         assertThat(mutualTls13.match(mailWith(ProvenanceSamples.starttlsInboundWithClientCertificate()))).containsExactly(new MailAddress(BOB));
@@ -32,8 +32,8 @@ class ReceivedMatchersTest {
 
     @Test
     void receivedInCleartextMatchesCleartextAndUnrecordedMailUnlessRecordedOnly() throws Exception {
-        Matcher cleartext = matcher(new ReceivedInCleartext(), "ReceivedInCleartext", "");
-        Matcher recordedOnly = matcher(new ReceivedInCleartext(), "ReceivedInCleartext", "recordedOnly");
+        Matcher cleartext = matcher(new ReceivedInCleartext(TestRecords.RECORDS), "ReceivedInCleartext", "");
+        Matcher recordedOnly = matcher(new ReceivedInCleartext(TestRecords.RECORDS), "ReceivedInCleartext", "recordedOnly");
 
         assertThat(cleartext.match(mailWith(ProvenanceSamples.cleartextInbound()))).containsExactly(new MailAddress(BOB));
         assertThat(cleartext.match(mailWithoutRecord())).containsExactly(new MailAddress(BOB));
@@ -44,10 +44,10 @@ class ReceivedMatchersTest {
 
     @Test
     void badConditionsAreNamed() {
-        assertThatThrownBy(() -> matcher(new ReceivedOverTls(), "ReceivedOverTls", "minProtocol=TLSv1.4"))
+        assertThatThrownBy(() -> matcher(new ReceivedOverTls(TestRecords.RECORDS), "ReceivedOverTls", "minProtocol=TLSv1.4"))
             .isInstanceOf(MessagingException.class)
             .hasMessageContaining("'minProtocol=TLSv1.4'").hasMessageContaining("ReceivedOverTls");
-        assertThatThrownBy(() -> matcher(new ReceivedInCleartext(), "ReceivedInCleartext", "all"))
+        assertThatThrownBy(() -> matcher(new ReceivedInCleartext(TestRecords.RECORDS), "ReceivedInCleartext", "all"))
             .isInstanceOf(MessagingException.class)
             .hasMessageContaining("'all'").hasMessageContaining("ReceivedInCleartext");
     }
@@ -59,7 +59,7 @@ class ReceivedMatchersTest {
 
     private static FakeMail mailWith(TlsProvenance hop) throws MessagingException {
         FakeMail mail = mailWithoutRecord();
-        ProvenanceAttributes.recordInbound(mail, hop);
+        TestRecords.recordInbound(mail, hop);
         return mail;
     }
 

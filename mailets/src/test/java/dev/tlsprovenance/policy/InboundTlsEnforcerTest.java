@@ -8,11 +8,14 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tlsprovenance.provenance.CertificateVerification;
+import dev.tlsprovenance.provenance.Fingerprints;
 import dev.tlsprovenance.testing.pki.TestPki;
 
 class InboundTlsEnforcerTest {
@@ -123,6 +126,34 @@ class InboundTlsEnforcerTest {
         InboundDecision wrongName = enforcer.forRecipient(table, "partner.test", true, () -> PKI.client("mx.other.test").chain());
         assertThat(wrongName.smtpDescription().orElseThrow()).startsWith(
                 "5.7.1 Client certificate check failed (expected names) for recipient namespace partner.test: ");
+    }
+
+    /** What a passed check verified travels with the decision, for the record: trust, matched name, matched pin. */
+    @Test
+    void aPassedCertificateCheckSaysWhatItVerified() throws Exception {
+        X509Certificate leaf = PKI.client("mx.partner.test").certificate();
+        String certificatePin = Fingerprints.certificateSha256(leaf);
+        String publicKeyPin = Fingerprints.publicKeySha256(leaf);
+        TlsPolicyTable pinned = TlsPolicyTable.parse("tls-policy.conf", new StringReader(String.join("\n",
+                "names.test inbound=require-verified-client-cert client-ca=partner-ca.pem client-names=*.partner.test",
+                "cert-pin.test inbound=require-verified-client-cert client-ca=partner-ca.pem client-pins=" + certificatePin,
+                "key-pin.test inbound=require-verified-client-cert client-pins=" + publicKeyPin + " client-ca=partner-ca.pem",
+                "plain.test inbound=require")), PolicyPathResolver.relativeTo(conf));
+        String trust = "private-ca:" + conf.resolve("partner-ca.pem");
+        Map<String, String> expected = Map.of(
+            "names.test", "namespace names.test, name mx.partner.test",
+            "cert-pin.test", "namespace cert-pin.test, certificate pin " + certificatePin,
+            "key-pin.test", "namespace key-pin.test, public-key pin " + publicKeyPin);
+        expected.forEach((domain, detail) -> {
+            InboundDecision decision = enforcer.forRecipient(pinned, domain, true, () -> PKI.client("mx.partner.test").chain());
+            assertThat(decision.accepted()).as(domain).isTrue();
+            assertThat(decision.clientCertificateVerification()).as(domain)
+                .contains(CertificateVerification.verified(trust, detail));
+        });
+        assertThat(enforcer.forRecipient(pinned, "plain.test", true, () -> PKI.client("mx.partner.test").chain())
+            .clientCertificateVerification()).as("no certificate check, nothing verified").isEmpty();
+        assertThat(enforcer.forRecipient(table, "partner.test", true, () -> PKI.client("mx.other.test").chain())
+            .clientCertificateVerification()).as("a failed check verified nothing").isEmpty();
     }
 
     @Test

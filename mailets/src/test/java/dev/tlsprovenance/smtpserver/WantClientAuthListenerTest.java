@@ -39,6 +39,7 @@ class WantClientAuthListenerTest {
     private static final String PARTNER = "user@partner.test";
     private static final String UNPROTECTED = "user@james.test";
     private static final String TLS_ONLY = "user@contoso1.microsoftonline.com";
+    private static final String QUARANTINE = "memory://var/mail/quarantine/";
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
@@ -50,28 +51,58 @@ class WantClientAuthListenerTest {
             + "contoso1.microsoftonline.com  inbound=require\n")
         .withConfFile("partner-ca.pem", PKI.root().certificatePem())
         .withConfFile("partner.crl", Pem.crl(PKI.intermediate().revocationList(PKI.revoked("mx.partner.test"))))
+        .withMailets("<mailet match=\"All\" class=\"dev.tlsprovenance.headers.AddTlsProvenanceHeaders\"/>\n"
+            + "<mailet match=\"All\" class=\"dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy\">\n"
+            + "  <onViolation>quarantine</onViolation>\n"
+            + "  <quarantineRepository>" + QUARANTINE + "</quarantineRepository>\n"
+            + "</mailet>")
         .build();
 
     @AfterEach
     void clear() {
         james.clearDelivered();
+        james.clear(QUARANTINE);
     }
 
     @Test
-    void validCertificateOverStartTlsIsAcceptedAndDelivered() throws Exception {
+    void validCertificateOverStartTlsIsAcceptedVerifiedAgainstTheRowsCaAndDelivered() throws Exception {
         try (SmtpTestClient client = startTls(PKI.client("mx.partner.test"))) {
             client.mailFrom("sender@partner.test");
             assertThat(client.rcptTo(PARTNER).code()).isEqualTo(250);
             assertThat(client.data(TestMessages.simple("sender@partner.test", PARTNER, "want")).code()).isEqualTo(250);
         }
         DeliveredMail mail = james.awaitDeliveredMails(1).get(0);
-        assertThat(mail.recipients()).containsExactly(PARTNER);
+        assertThat(mail.recipients()).as("the after-DATA check accepts what the RCPT check verified").containsExactly(PARTNER);
+        assertThat(james.mailCount(QUARANTINE)).isZero();
         TlsProvenance hop = ProvenanceAttributes.fromAttributeValue(mail.attributes().get(ProvenanceAttributes.INBOUND.asString()));
         assertThat(hop.peerCertificate().map(CertificateSummary::subject)).contains("CN=mx.partner.test");
         assertThat(hop.peerVerification().status())
-            .as("the listener accepted the certificate without checking it: the record must not call it verified")
+            .as("the partner.test rule checked the certificate at RCPT: that check is what the record states")
+            .isEqualTo(VerificationStatus.VERIFIED);
+        assertThat(hop.peerVerification().trust()).isEqualTo("private-ca:" + james.confDirectory().resolve("partner-ca.pem"));
+        assertThat(hop.peerVerification().reason()).isEqualTo("namespace partner.test, name mx.partner.test");
+        assertThat(mail.header("X-TLS-Provenance").get(0)).contains("; verify=verified; trust=private-ca:"
+            + james.confDirectory().resolve("partner-ca.pem") + "; reason=\"namespace partner.test, name mx.partner.test\";");
+        assertThat(mail.rawHeaderBlock()).contains("          (client certificate subject \"CN=mx.partner.test\" issuer \""
+            + PKI.intermediate().certificate().getSubjectX500Principal().getName()
+            + "\" checked against \"private-ca:" + james.confDirectory().resolve("partner-ca.pem") + "\" verified yes)");
+    }
+
+    @Test
+    void certificateNoRuleCheckedIsRecordedAsPresentedButNotChecked() throws Exception {
+        try (SmtpTestClient client = startTls(PKI.client("mx.partner.test"))) {
+            client.mailFrom("sender@example.test");
+            assertThat(client.rcptTo(UNPROTECTED).code()).isEqualTo(250);
+            assertThat(client.data(TestMessages.simple("sender@example.test", UNPROTECTED, "want, unchecked")).code()).isEqualTo(250);
+        }
+        DeliveredMail mail = james.awaitDeliveredMails(1).get(0);
+        TlsProvenance hop = ProvenanceAttributes.fromAttributeValue(mail.attributes().get(ProvenanceAttributes.INBOUND.asString()));
+        assertThat(hop.peerVerification().status())
+            .as("the listener accepted the certificate without checking it and no rule checked it: not verified")
             .isEqualTo(VerificationStatus.NOT_CHECKED);
         assertThat(hop.peerVerification().reason()).contains("wantClientAuth");
+        assertThat(mail.rawHeaderBlock()).contains("          (client certificate subject \"CN=mx.partner.test\" issuer \""
+            + PKI.intermediate().certificate().getSubjectX500Principal().getName() + "\" presented, not checked by the listener)");
     }
 
     @Test

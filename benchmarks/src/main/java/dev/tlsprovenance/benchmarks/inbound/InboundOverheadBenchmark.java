@@ -103,6 +103,7 @@ public final class InboundOverheadBenchmark {
     }
 
     static JamesTestServer.Builder withOurInbound(JamesTestServer.Builder builder, InboundSettings settings) {
+        builder.withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule");
         if (!settings.coreHandlersPackage.isEmpty()) {
             builder.withCoreHandlersPackage(settings.coreHandlersPackage);
         }

@@ -72,6 +72,10 @@ public final class PostfixPeer implements AutoCloseable {
             TestTls.builder().identity(builder.identity).build()
                 .writeIdentityPem(config.resolve("key.pem"), config.resolve("chain.pem"));
         }
+        if (builder.clientIdentity != null) {
+            TestTls.builder().identity(builder.clientIdentity).build()
+                .writeIdentityPem(config.resolve("client-key.pem"), config.resolve("client-chain.pem"));
+        }
         this.process = new ProcessBuilder(POSTFIX.toString(), "-c", config.toString(), "start-fg")
             .redirectErrorStream(true)
             .redirectOutput(root.resolve("postfix.log").toFile())
@@ -241,6 +245,11 @@ public final class PostfixPeer implements AutoCloseable {
                 cf.append("smtp_tls_protocols = ").append(builder.relayTlsProtocols).append('\n');
             }
         }
+        if (builder.clientIdentity != null) {
+            // Presented when the next hop asks for a client certificate (Postfix never volunteers one).
+            cf.append("smtp_tls_cert_file = $config_directory/client-chain.pem\n")
+                .append("smtp_tls_key_file = $config_directory/client-key.pem\n");
+        }
         if (builder.identity != null && builder.tls) {
             cf.append("smtpd_tls_security_level = may\n")
                 .append("smtpd_tls_cert_file = $config_directory/chain.pem\n")
@@ -309,6 +318,7 @@ public final class PostfixPeer implements AutoCloseable {
         private String hostname = "mx.postfix.test";
         private String domain = "partner.test";
         private TestCertificate identity;
+        private TestCertificate clientIdentity;
         private boolean tls = true;
         private String relayHost;
         private int relayPort;
@@ -334,6 +344,12 @@ public final class PostfixPeer implements AutoCloseable {
         public Builder identity(TestCertificate leaf) {
             this.identity = leaf;
             this.tls = true;
+            return this;
+        }
+
+        /** The client certificate (and chain) the Postfix SMTP client presents to a next hop that requests one. */
+        public Builder clientIdentity(TestCertificate leaf) {
+            this.clientIdentity = leaf;
             return this;
         }
 
