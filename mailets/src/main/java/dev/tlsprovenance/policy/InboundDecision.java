@@ -43,7 +43,7 @@ public final class InboundDecision {
 
     /** The same decision with another reason for the log line. */
     InboundDecision because(String otherReason) {
-        return new InboundDecision(accepted, row, replyCode, enhancedCode, replyText, otherReason);
+        return new InboundDecision(accepted, row, replyCode, enhancedCode, replyText, otherReason, clientCertificateVerification);
     }
 
     public boolean accepted() {
