@@ -203,8 +203,8 @@ public final class ReceivedLineParser {
             case OTHER:
                 placed = afterAddressComment(s, from);
                 if (placed < 0 && family == MtaFamily.OTHER) {
-                    placed = firstPlaced(s, tlsComments, ReceivedSyntax.BY, ReceivedSyntax.WITH, ReceivedSyntax.ID,
-                        ReceivedSyntax.FOR);
+                    // An unknown writer may put client text anywhere after by; only its own software comment is placed.
+                    placed = firstPlaced(s, tlsComments, ReceivedSyntax.BY);
                 }
                 return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword, from);
             case JAMES_3_8:
@@ -266,7 +266,7 @@ public final class ReceivedLineParser {
                 }
             }
             if (tlsKeyword) {
-                evidence.add("with " + keyword);
+                evidence.add("with " + withWords(s, s.clause(ReceivedSyntax.WITH)));
             }
             if (tlsSuite != null) {
                 evidence.add("tls " + tlsSuite);
@@ -311,7 +311,7 @@ public final class ReceivedLineParser {
             evidence.add(s.text(s.tokenAfter(placed)));
             clause.certificate = TlsClause.certificateComment(certificate);
         }
-        evidence.add("with " + keyword);
+        evidence.add("with " + withWords(s, s.clause(ReceivedSyntax.WITH)));
         if (tlsSuite != null) {
             evidence.add("tls " + tlsSuite);
         }
@@ -400,17 +400,17 @@ public final class ReceivedLineParser {
         return next >= 0 && s.type(next) == ReceivedSyntax.COMMENT && s.clauseOf(next) == s.clauseOf(t) ? s.inner(next) : null;
     }
 
-    /** The first comment of a clause, directly after its keyword's value. */
+    /**
+     * The comment directly after a clause's value ({@code id X (version=...)}, {@code with esmtps (TLS1.3)},
+     * {@code by host (Postfix)}); -1 when the value is followed by anything else, e.g. Haraka's
+     * {@code id X envelope-from <client text> (...)}.
+     */
     private static int firstCommentIndex(ReceivedSyntax s, ReceivedSyntax.Clause c) {
-        if (c == null) {
+        int value = s.valueOf(c);
+        if (value < 0 || value + 1 >= c.end) {
             return -1;
         }
-        for (int t = c.keyword + 1; t < c.end; t++) {
-            if (s.type(t) == ReceivedSyntax.COMMENT) {
-                return t;
-            }
-        }
-        return -1;
+        return s.type(value + 1) == ReceivedSyntax.COMMENT ? value + 1 : -1;
     }
 
     private static String firstCommentOf(ReceivedSyntax s, ReceivedSyntax.Clause c) {
@@ -426,11 +426,8 @@ public final class ReceivedLineParser {
             if (t < 0 || !tlsComments.contains(t)) {
                 continue;
             }
-            if (kind == ReceivedSyntax.FOR) {
-                int value = s.valueOf(c);
-                if (value < 0 || s.type(value) != ReceivedSyntax.ANGLE || value > t) {
-                    continue;
-                }
+            if (kind == ReceivedSyntax.FOR && s.type(s.valueOf(c)) != ReceivedSyntax.ANGLE) {
+                continue;
             }
             return t;
         }
@@ -442,8 +439,8 @@ public final class ReceivedLineParser {
         if (with == null) {
             return -1;
         }
-        int t = firstCommentIndex(s, with);
-        return t == with.keyword + 4 ? t : -1;
+        int t = with.keyword + 4;
+        return t < with.end && s.type(t) == ReceivedSyntax.COMMENT && s.type(t - 1) == ReceivedSyntax.WORD ? t : -1;
     }
 
     /** qmail's TLS patch: {@code with (DHE-RSA-AES256-SHA encrypted) SMTP}. */
