@@ -386,13 +386,24 @@ public final class ReceivedLineParser {
         if (from.addressComment < 0 || from.addressComments != 1 || from.extraWords) {
             return -1;
         }
-        if (FromPart.heloMarker(s.inner(from.addressComment)) >= 0) {
-            // Exim-style "([addr] helo=...)": the client's text shares the comment, so nothing after it is placed.
+        if (!isPlainAddressComment(s.inner(from.addressComment))) {
+            // "([addr] helo=...)", "([addr] something)": other text shares the comment (a HELO, an ident answer), so
+            // a comment after it may be that text escaping; nothing after it is placed.
             return -1;
         }
         int next = s.tokenAfter(from.addressComment);
         ReceivedSyntax.Clause fromClause = s.clause(ReceivedSyntax.FROM);
         return next >= 0 && s.isCommentOf(next, fromClause) ? next : -1;
+    }
+
+    /** {@code [addr]} or {@code name [addr]}, nothing else: what Postfix and James write for the connecting address. */
+    private static boolean isPlainAddressComment(String inner) {
+        String t = inner.trim();
+        if (!t.endsWith("]")) {
+            return false;
+        }
+        int open = t.indexOf('[');
+        return open >= 0 && t.indexOf(']') == t.length() - 1 && (open == 0 || t.indexOf(' ') == open - 1);
     }
 
     private static String commentAfter(ReceivedSyntax s, int t) {
