@@ -396,9 +396,13 @@ public final class ReceivedLineParser {
         return next >= 0 && s.isCommentOf(next, fromClause) ? next : -1;
     }
 
-    /** {@code [addr]} or {@code name [addr]}, nothing else: what Postfix and James write for the connecting address. */
+    /**
+     * Exactly {@code [addr]} or {@code name [addr]}, not even a space more: what Postfix and James write for the
+     * connecting address. A writer that appends client text inside that comment leaves a space before the
+     * parenthesis however the text tries to close it early.
+     */
     private static boolean isPlainAddressComment(String inner) {
-        String t = inner.trim();
+        String t = inner;
         if (!t.endsWith("]")) {
             return false;
         }
