@@ -206,29 +206,29 @@ public final class ReceivedLineParser {
                     // An unknown writer may put client text anywhere after by; only its own software comment is placed.
                     placed = firstPlaced(s, tlsComments, ReceivedSyntax.BY);
                 }
-                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword, from);
+                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword);
             case JAMES_3_8:
                 return readJames(s, from, tlsComments, keyword, tlsKeyword, tlsSuite, evidence);
             case EXIM:
                 placed = firstCommentIndex(s, withClause);
-                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword, from);
+                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword);
             case EXCHANGE:
                 placed = exchangeComment(s, withClause);
-                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword, from);
+                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword);
             case SENDMAIL:
                 placed = firstCommentIndex(s, s.clause(ReceivedSyntax.ID));
-                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword, from);
+                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword);
             case OPENSMTPD:
                 placed = firstCommentIndex(s, s.clause(ReceivedSyntax.ID));
-                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, true, evidence, keyword, from);
+                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, true, evidence, keyword);
             case GMAIL:
                 placed = firstPlaced(s, tlsComments, ReceivedSyntax.ID, ReceivedSyntax.FOR);
-                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, true, evidence, keyword, from);
+                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, true, evidence, keyword);
             case QMAIL:
                 placed = qmailComment(s, withClause);
-                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword, from);
+                return decide(family, s, tlsComments, placed, tlsKeyword, tlsSuite, false, evidence, keyword);
             default:
-                return decide(family, s, tlsComments, -1, tlsKeyword, tlsSuite, false, evidence, keyword, from);
+                return decide(family, s, tlsComments, -1, tlsKeyword, tlsSuite, false, evidence, keyword);
         }
     }
 
@@ -239,7 +239,7 @@ public final class ReceivedLineParser {
      */
     private static FamilyReading decide(MtaFamily family, ReceivedSyntax s, List<Integer> tlsComments, int placed,
                                         boolean tlsKeyword, String tlsSuite, boolean keywordRequired,
-                                        List<String> evidence, String keyword, FromPart from) {
+                                        List<String> evidence, String keyword) {
         boolean positioned = placed >= 0 && tlsComments.size() == 1 && tlsComments.get(0) == placed;
         if (!tlsComments.isEmpty() && !positioned) {
             return unknown(family);
