@@ -293,6 +293,11 @@ public final class ReceivedLineParser {
             return unknown(MtaFamily.JAMES_3_8);
         }
         if (!positioned) {
+            if (tlsKeyword) {
+                // The recorder's own RFC 3848 keyword, with no TLS comment anywhere: TLS, details unknown.
+                evidence.add("with " + withWords(s, s.clause(ReceivedSyntax.WITH)));
+                return new FamilyReading(TlsStatus.YES, TlsClause.NONE, MtaFamily.JAMES_3_9);
+            }
             return new FamilyReading(TlsStatus.UNKNOWN, TlsClause.NONE, MtaFamily.JAMES_3_8);
         }
         TlsClause clause = TlsClause.read(s.inner(placed));

@@ -240,6 +240,18 @@ class ReceivedForgeryGeneratorTest {
         assertThat(ReceivedLineParser.parse(openSmtpdWithoutS).tls()).isEqualTo(TlsStatus.UNKNOWN);
     }
 
+    @Test
+    void theRecordersOwnKeywordAloneIsStillBelieved() {
+        Hop james = ReceivedLineParser.parse("from client.example.test (EHLO client.example.test) ([192.0.2.10]) by mx.james.test"
+            + " (JAMES SMTP Server) with ESMTPS ID 1 for <bob@example.test>; Tue, 1 Dec 2026 21:00:00 +0000");
+        Hop postfix = ReceivedLineParser.parse("from a.example.test (a.example.test [192.0.2.1]) by mx.example.test (Postfix)"
+            + " with ESMTPSA id 1 for <bob@example.test>; Tue, 1 Dec 2026 21:00:00 +0000");
+
+        assertThat(james.tls()).isEqualTo(TlsStatus.YES);
+        assertThat(james.protocol()).isEmpty();
+        assertThat(postfix.tls()).isEqualTo(TlsStatus.YES);
+    }
+
     private static String fill(String template, String helo, String forArgument, String mailFrom) {
         return template.replace("{HELO}", helo).replace("{FOR}", forArgument).replace("{MAILFROM}", mailFrom);
     }
