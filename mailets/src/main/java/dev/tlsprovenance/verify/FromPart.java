@@ -9,8 +9,8 @@ import java.util.Locale;
  *
  * <p>Writers put the HELO in one of two places: as the clause's first word (Postfix, Sendmail, OpenSMTPD, Exchange,
  * Gmail), or in a comment ({@code (EHLO x)} James, {@code (HELO x)} qmail, {@code helo=x} Exim,
- * {@code "EHLO x"} vger, {@code (account u HELO x)} CommuniGate). A comment carrying the HELO is a
- * {@linkplain #isHeloComment HELO comment}; only the text before its HELO marker can name the address.
+ * {@code "EHLO x"} vger, {@code (account u HELO x)} CommuniGate). In a comment carrying the HELO only the text before its
+ * {@linkplain #heloMarker HELO marker} can name the address.
  */
 final class FromPart {
     /** The clause's first token as written (HELO, reverse name or address, depending on the writer); null without a from-clause. */
@@ -133,10 +133,6 @@ final class FromPart {
             }
         }
         return -1;
-    }
-
-    static boolean isHeloComment(String inner) {
-        return heloMarker(inner) >= 0;
     }
 
     private static String heloName(String inner, int marker) {
