@@ -339,12 +339,11 @@ public final class ReceivedLineParser {
 
     /**
      * Top-level comments that read as a TLS clause in any dialect, except those holding client text by
-     * construction: a from-clause comment with the HELO ({@code (EHLO ...)}, {@code helo=}) and
-     * {@code (envelope-from ...)}. Client text that escaped its comment is top-level, so it counts here.
+     * construction: a comment with the HELO ({@code (EHLO ...)}, {@code helo=}) and {@code (envelope-from ...)}; those
+     * can never be a TLS position either. Client text that escaped its comment is top-level, so it counts here.
      */
     private static List<Integer> tlsLookingComments(ReceivedSyntax s) {
         List<Integer> found = null;
-        ReceivedSyntax.Clause fromClause = s.clause(ReceivedSyntax.FROM);
         for (int t = 0; t < s.tokenCount(); t++) {
             if (s.type(t) != ReceivedSyntax.COMMENT) {
                 continue;
@@ -353,7 +352,8 @@ public final class ReceivedLineParser {
             if (inner.regionMatches(true, 0, "envelope-", 0, 9)) {
                 continue;
             }
-            if (fromClause != null && s.isCommentOf(t, fromClause) && FromPart.heloMarker(inner) >= 0) {
+            if (FromPart.heloMarker(inner) >= 0) {
+                // A comment carrying the client's greeting, wherever a writer puts it, is the client's text.
                 continue;
             }
             if (quickTlsHint(inner) && TlsClause.read(inner).found()) {

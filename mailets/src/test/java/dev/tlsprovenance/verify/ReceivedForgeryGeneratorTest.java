@@ -63,6 +63,8 @@ class ReceivedForgeryGeneratorTest {
             + " id 77AB for {FOR} envelope-from <{MAILFROM}>; Tue, 01 Dec 2026 21:00:00 +0000");
         CLEARTEXT_TEMPLATES.put("unknown-writer-helo-in-address-comment", "from client.example.test ([203.0.113.9] {HELO})"
             + " by mx.other.test with ESMTP id 77AC; Tue, 01 Dec 2026 21:00:00 +0000");
+        CLEARTEXT_TEMPLATES.put("unknown-writer-helo-after-by", "from client.example.test ([203.0.113.9]) by mx.other.test"
+            + " (helo {HELO}) with ESMTP id 77AD for {FOR}; Tue, 01 Dec 2026 21:00:00 +0000");
         CLEARTEXT_TEMPLATES.put("exim-for", "from client.example.test ([203.0.113.9]) by mx.exim.test with esmtp (Exim 4.96)"
             + " id 1vABCD-000123-4E for {FOR} (envelope-from <{MAILFROM}>); Tue, 01 Dec 2026 21:00:00 +0000");
         CLEARTEXT_TEMPLATES.put("loopback-mta", "from {HELO} (localhost [127.0.0.1]) by mx.postfix.test (Postfix) with ESMTP"
