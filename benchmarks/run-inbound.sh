@@ -6,7 +6,7 @@
 #   bench.b.coreHandlersPackage (""= stock core handlers), bench.b.hooks, bench.b.mailets (comma-separated classes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -o -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 exec java -Xmx768m ${JAVA_OPTS:-} -Dlogback.configurationFile="$PWD/benchmarks/logback-bench.xml" \
   -Djames.exit.on.startup.error=false \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \

@@ -5,7 +5,7 @@
 # Options: bench.rounds (5), bench.messages (300), bench.warmup.messages (200), bench.threads (4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -o -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 exec java -Xmx768m ${JAVA_OPTS:-} -Dlogback.configurationFile="$PWD/benchmarks/logback-bench.xml" \
   -Djames.exit.on.startup.error=false \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \

@@ -70,7 +70,7 @@ class VerifyCommandTest {
             .contains("Message <tls@example.test> - " + eml)
             .containsPattern("(?m)^  HOP\\s+FROM\\s+BY\\s+TIME\\s+TLS\\s+PROTOCOL\\s+CIPHER\\s+BITS\\s+CLIENT CERT\\s+TRUSTED\\s+SOURCE$")
             .containsPattern("(?m)^  0\\s+edge.outside.test\\s+mx.example.test\\s+2026-11-30T09:00:02Z\\s+yes\\s+TLSv1.3\\s+TLS_AES_256_GCM_SHA384\\s+256\\s+verified\\s+yes\\s+received$")
-            .containsPattern("(?m)^  1\\s+mx.example.test\\s+store.example.test\\s+2026-11-30T09:00:03Z\\s+yes\\s+TLSv1.3\\s+TLS_AES_128_GCM_SHA256\\s+128\\s+not-presented\\s+yes\\s+received$")
+            .containsPattern("(?m)^  1\\s+mx.example.test\\s+store.example.test\\s+2026-11-30T09:00:03Z\\s+yes\\s+TLSv1.3\\s+TLS_AES_128_GCM_SHA256\\s+128\\s+not-requested\\s+yes\\s+received$")
             .contains("  verdict: tls-all-the-way")
             .contains("1 message(s); overall: tls-all-the-way");
     }
@@ -105,6 +105,8 @@ class VerifyCommandTest {
         assertThat(json).startsWith("{\"messages\":[{\"messageId\":\"<tls@example.test>\",\"hops\":[{\"index\":0,\"from\":\"edge.outside.test\","
             + "\"by\":\"mx.example.test\",\"date\":\"2026-11-30T09:00:02Z\",\"tls\":\"yes\",\"protocol\":\"TLSv1.3\","
             + "\"cipher\":\"TLS_AES_256_GCM_SHA384\",\"bits\":256,\"clientCertVerified\":true,\"weak\":false,\"trusted\":true,\"source\":\"received\"")
+            .contains("\"applicable\":true,\"clientCertificate\":\"verified\"}")
+            .contains("\"applicable\":true,\"clientCertificate\":\"not-requested\"}")
             .contains("\"verdict\":\"tls-all-the-way\"")
             .contains("{\"messageId\":\"<unknown@example.test>\"")
             .contains("\"tls\":\"unknown\"")

@@ -50,6 +50,34 @@ final class Addresses {
         return null;
     }
 
+    /**
+     * The address one from-part comment states, as its writer puts it: {@code name [192.0.2.1]}, {@code [192.0.2.1]:46792},
+     * {@code 192.0.2.1}, {@code user@192.0.2.1}, {@code [local]}; null when the comment states none.
+     */
+    static String addressIn(String comment) {
+        if (comment == null || comment.isEmpty()) {
+            return null;
+        }
+        int open = comment.indexOf('[');
+        while (open >= 0) {
+            int close = comment.indexOf(']', open);
+            if (close < 0) {
+                break;
+            }
+            String inside = comment.substring(open + 1, close);
+            if (inside.equalsIgnoreCase("local")) {
+                return "local";
+            }
+            String address = cleanAddress(inside);
+            if (address != null) {
+                return address;
+            }
+            open = comment.indexOf('[', close);
+        }
+        int at = comment.lastIndexOf('@');
+        return cleanAddress(at >= 0 ? comment.substring(at + 1) : comment);
+    }
+
     /** The first comment that is nothing but an address, as Exchange writes after the by-host: {@code (10.2.3.4)}. */
     static String plainAddress(List<String> comments) {
         for (String comment : comments) {

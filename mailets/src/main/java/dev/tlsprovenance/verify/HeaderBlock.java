@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A message's header section as a list of unfolded fields, top (newest) first. Lines without a colon,
- * stray bodies and truncation are tolerated; the section ends at the first empty line. Sizes are capped
+ * A message's header section as a list of unfolded fields, top (newest) first. A line that cannot start a field (no
+ * field name followed by {@code :}) continues the previous field, as a folded line would, so that headers pasted from
+ * a mail client or a web page, which lose their folding white space, still read whole; such a line before any field
+ * is dropped. Truncation is tolerated; the section ends at the first empty line. Sizes are capped
  * so that a hostile message cannot make the verifier use unbounded memory.
  */
 public final class HeaderBlock {
@@ -89,28 +91,36 @@ public final class HeaderBlock {
             }
             char c = line.charAt(0);
             if (c == ' ' || c == '\t') {
-                if (value != null && value.length() < MAX_FIELD_LENGTH) {
-                    // Unfolding: the line break and the indentation become one space.
-                    int start = 1;
-                    while (start < line.length() && (line.charAt(start) == ' ' || line.charAt(start) == '\t')) {
-                        start++;
-                    }
-                    if (start < line.length()) {
-                        value.append(' ').append(line, start, Math.min(line.length(), start + MAX_FIELD_LENGTH - value.length()));
-                    }
-                }
+                continueField(line);
+                return true;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !isFieldName(line, colon)) {
+                // Cannot start a field: a header block pasted from a mail client's header view or a web page, where
+                // the folding white space was lost ("... with Microsoft SMTP" / "Server (version=TLS1_2, ...)").
+                continueField(line);
                 return true;
             }
             flush();
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isFieldName(line, colon)) {
-                return true;
-            }
             name = line.substring(0, colon).trim();
             int valueStart = colon + 1;
             value = new StringBuilder(Math.max(256, Math.min(line.length(), MAX_FIELD_LENGTH) + 16));
             value.append(line, valueStart, Math.min(line.length(), valueStart + MAX_FIELD_LENGTH));
             return true;
+        }
+
+        /** Unfolding: the line break and the indentation become one space. */
+        private void continueField(String line) {
+            if (value == null || value.length() >= MAX_FIELD_LENGTH) {
+                return;
+            }
+            int start = 0;
+            while (start < line.length() && (line.charAt(start) == ' ' || line.charAt(start) == '\t')) {
+                start++;
+            }
+            if (start < line.length()) {
+                value.append(' ').append(line, start, Math.min(line.length(), start + MAX_FIELD_LENGTH - value.length()));
+            }
         }
 
         public HeaderBlock build() {

@@ -12,8 +12,10 @@ import java.util.function.Consumer;
 /**
  * Streams the header sections out of a single message ({@code .eml}) or an mbox file, one at a time and
  * without holding more than one header section in memory; bodies are skipped line by line. An mbox message
- * starts at a {@code From } line at the start of input or after an empty line (mboxrd/mboxo alike; a
- * {@code >From } in a body is not a separator). Input that starts with anything else is one message.
+ * starts at an mbox {@code From_} line ({@code From <address or MAILER-DAEMON> <asctime date>}, e.g.
+ * {@code From alice@example.test Tue Dec  1 21:18:24 2026}) at the start of input or after an empty line
+ * (mboxrd/mboxo alike). A body line such as {@code From here on, ...} after an empty line is not a separator, nor is
+ * {@code >From }. Input that starts with anything else is one message.
  */
 public final class HeaderStream {
     private HeaderStream() {
@@ -37,7 +39,7 @@ public final class HeaderStream {
         boolean previousEmpty = true;
         boolean any = false;
         while (lines.next()) {
-            boolean fromLine = lines.startsWithFromSpace();
+            boolean fromLine = lines.startsWithFromSpace() && isMboxFromLine(lines.decode());
             boolean separator = fromLine && (previousEmpty && splitMbox || !any);
             if (separator || !any) {
                 if (current != null) {
@@ -62,6 +64,89 @@ public final class HeaderStream {
             count++;
         }
         return count;
+    }
+
+    private static final String WEEKDAYS = "MonTueWedThuFriSatSun";
+    private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+    /**
+     * An mbox {@code From_} line: {@code From }, the envelope sender (one word), then an asctime date
+     * {@code Www Mmm dd hh:mm[:ss] [zone] yyyy} ({@code Tue Dec  1 21:18:24 2026}); anything may follow the year.
+     */
+    static boolean isMboxFromLine(String line) {
+        if (!line.startsWith("From ")) {
+            return false;
+        }
+        int i = 5;
+        int n = line.length();
+        int sender = i;
+        while (i < n && line.charAt(i) != ' ') {
+            i++;
+        }
+        if (i == sender) {
+            return false;
+        }
+        i = skipSpaces(line, i);
+        if (!threeLetters(line, i, WEEKDAYS)) {
+            return false;
+        }
+        i = skipSpaces(line, i + 3);
+        if (!threeLetters(line, i, MONTHS)) {
+            return false;
+        }
+        i = skipSpaces(line, i + 3);
+        int day = i;
+        while (i < n && Character.isDigit(line.charAt(i))) {
+            i++;
+        }
+        if (i - day < 1 || i - day > 2) {
+            return false;
+        }
+        i = skipSpaces(line, i);
+        // hh:mm or hh:mm:ss
+        if (i + 5 > n || !Character.isDigit(line.charAt(i)) || !Character.isDigit(line.charAt(i + 1)) || line.charAt(i + 2) != ':'
+            || !Character.isDigit(line.charAt(i + 3)) || !Character.isDigit(line.charAt(i + 4))) {
+            return false;
+        }
+        i += 5;
+        if (i + 3 <= n && line.charAt(i) == ':' && Character.isDigit(line.charAt(i + 1)) && Character.isDigit(line.charAt(i + 2))) {
+            i += 3;
+        }
+        // The year, possibly after a zone ("+0000", "UTC"): the first or second word that follows.
+        for (int word = 0; word < 2; word++) {
+            if (i >= n || line.charAt(i) != ' ') {
+                return false;
+            }
+            i = skipSpaces(line, i);
+            int start = i;
+            while (i < n && line.charAt(i) != ' ') {
+                i++;
+            }
+            if (i - start == 4 && Character.isDigit(line.charAt(start)) && Character.isDigit(line.charAt(start + 1))
+                && Character.isDigit(line.charAt(start + 2)) && Character.isDigit(line.charAt(start + 3))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int skipSpaces(String line, int i) {
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean threeLetters(String line, int at, String table) {
+        if (at + 3 > line.length()) {
+            return false;
+        }
+        for (int k = 0; k < table.length(); k += 3) {
+            if (line.regionMatches(at, table, k, 3)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Splits a byte stream into lines (LF or CRLF) without creating strings unless asked to. */
@@ -179,7 +264,7 @@ public final class HeaderStream {
         boolean any = false;
         String line;
         while ((line = reader.readLine()) != null) {
-            boolean separator = line.startsWith("From ") && (previousEmpty && splitMbox || !any);
+            boolean separator = line.startsWith("From ") && (previousEmpty && splitMbox || !any) && isMboxFromLine(line);
             if (separator || !any) {
                 if (current != null) {
                     sink.accept(current.build());

@@ -119,8 +119,10 @@ public final class Hop {
     }
 
     /**
-     * False for hops that never crossed a network as SMTP: web or MAPI submission, mailbox fetches, local
-     * pickup, loopback hand-overs to content filters. Such hops are shown but never decide a verdict.
+     * False for hops that never crossed a network as SMTP (web or MAPI submission, mailbox fetches, local pickup)
+     * and for hand-overs inside one host (loopback or a local socket with the same host named on both sides, e.g. a
+     * content filter re-injecting). Two differently named MTAs talking over loopback are applicable. Such hops are
+     * shown but never decide a verdict.
      */
     public boolean applicable() {
         return applicable;

@@ -22,7 +22,7 @@ public enum MtaFamily {
     COMMUNIGATE("communigate", true),
     /** Mailbox-access and web submission hops: HTTP, MAPI, IMAP/POP fetches. */
     NON_SMTP("non-smtp", false),
-    /** A hand-over inside one host: local pickup, a content filter on loopback, {@code invoked by uid}. */
+    /** A hand-over inside one host by an unrecognised writer: local pickup, list expansion, a content filter re-injecting. */
     LOCAL("local", false),
     /** Anything else: RFC 3848 keywords are believed, nothing more. */
     OTHER("other", true);

@@ -100,6 +100,8 @@ public final class ProvenanceStamps {
                 return CertificateClaim.FAILED;
             case NOT_PRESENTED:
                 return CertificateClaim.NOT_PRESENTED;
+            case NOT_CHECKED:
+                return CertificateClaim.PRESENTED_NOT_VERIFIED;
             default:
                 return CertificateClaim.UNKNOWN;
         }

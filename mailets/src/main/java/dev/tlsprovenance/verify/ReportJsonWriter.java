@@ -13,7 +13,11 @@ import dev.tlsprovenance.json.JsonStrings;
  * "verdict":"tls-all-the-way|cleartext-hop|unknown-hop"}]}</pre>
  * {@code index} 0 is the first hop (the oldest Received line). {@code cipher} is the IANA name when known,
  * else the name as written; unknown values are {@code null}. Added fields, which consumers may ignore:
- * {@code protocolLabel}, {@code cipherOriginal}, {@code family}, {@code applicable} per hop, {@code note} per message.
+ * {@code protocolLabel}, {@code cipherOriginal}, {@code family}, {@code applicable} and {@code clientCertificate}
+ * per hop, {@code note} per message. {@code clientCertificate} is one of {@code not-requested}, {@code not-presented},
+ * {@code presented-not-verified}, {@code failed}, {@code verified} (null: the record does not say); the older
+ * boolean {@code clientCertVerified} is deprecated, kept for existing consumers: it is false both for "no
+ * certificate" and for "certificate failed".
  * Hand-written so the extension jar needs no JSON library.
  */
 public final class ReportJsonWriter {
@@ -79,6 +83,8 @@ public final class ReportJsonWriter {
             m.append(",\"family\":");
             JsonStrings.append(m, hop.family().token());
             m.append(",\"applicable\":").append(hop.applicable());
+            m.append(",\"clientCertificate\":");
+            JsonStrings.append(m, hop.clientCertificate().jsonToken());
             m.append('}');
         }
         m.append("],\"verdict\":");

@@ -3,64 +3,217 @@ package dev.tlsprovenance.verify;
 import java.util.Locale;
 
 /**
- * The TLS facts a Received line states, whatever the writer's dialect. Each dialect is looked for only
- * when a cheap marker is present, so a cleartext line costs a handful of {@code indexOf} calls.
+ * The TLS facts one comment of a Received line states, in whichever dialect its writer uses. It reads the content of
+ * a single top-level comment that a family reader has already placed; it never looks at the rest of the line.
+ *
+ * <ul>
+ *   <li>Postfix, James 3.9, this project: {@code using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) ...};
+ *       a gateway variant: {@code using TLS: TLSv1.2, AES256-SHA}</li>
+ *   <li>Sendmail, Proofpoint, Gmail, Exchange: {@code version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256
+ *       verify=NOT}, {@code version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}</li>
+ *   <li>OpenSMTPD and Exim: {@code TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO}, {@code TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256};
+ *       Exim 4.92+ writes the protocol alone, {@code TLS1.3}, and the suite in an RFC 8314 {@code tls} clause</li>
+ *   <li>Exchange: {@code TLS}; qmail's TLS patch: {@code DHE-RSA-AES256-SHA encrypted}; CommuniGate-style:
+ *       {@code AUTH: LOGIN x, SSL: TLSv1/SSLv3,128bits,RC4-MD5}</li>
+ * </ul>
  */
 final class TlsClause {
-    private static final TlsClause NONE = new TlsClause();
+    static final TlsClause NONE = new TlsClause(Dialect.NONE);
 
-    boolean found;
+    enum Dialect {
+        NONE, USING, KEY_VALUE, COLON, PROTOCOL_ONLY, BARE_TLS, ENCRYPTED, SSL_LIST
+    }
+
+    final Dialect dialect;
     String protocolLabel;
     String cipher;
     int bits;
     CertificateClaim certificate = CertificateClaim.UNKNOWN;
 
-    static TlsClause find(String line, String lower, ReceivedClauses clauses) {
-        TlsClause c = new TlsClause();
-        if (lower.contains("(using ")) {
-            c.postfixStyle(line, lower);
+    private TlsClause(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** A comment naming TLS in any dialect; {@link Dialect#PROTOCOL_ONLY} alone does not prove TLS without a suite or keyword. */
+    boolean found() {
+        return dialect != Dialect.NONE;
+    }
+
+    /** Reads one comment's content (without its parentheses). */
+    static TlsClause read(String comment) {
+        if (comment == null || comment.length() < 3 || comment.length() > 2048) {
+            return NONE;
         }
-        if (!c.found && lower.contains("version=")) {
-            c.keyValueStyle(line, lower);
+        char first = comment.charAt(0);
+        if ((first == 'u' || first == 'U') && comment.regionMatches(true, 0, "using ", 0, 6)) {
+            return using(comment);
         }
-        if (!c.found && (lower.contains("(tls") || lower.contains("(ssl"))) {
-            c.colonStyle(line);
+        String lower = comment.toLowerCase(Locale.ROOT);
+        if (lower.contains("version=")) {
+            return keyValue(comment, lower);
         }
-        if (clauses.tlsSuite != null) {
-            // RFC 8314 section 4.3: "tls" followed by the IANA suite name (Exim 4.92+, this project).
-            c.found = true;
-            if (c.cipher == null) {
-                c.cipher = clauses.tlsSuite;
+        if (lower.startsWith("tls") || lower.startsWith("ssl")) {
+            if (lower.equals("tls")) {
+                return new TlsClause(Dialect.BARE_TLS);
             }
-            if (c.protocolLabel == null) {
-                for (String comment : clauses.withComments) {
-                    if (TlsNames.normaliseProtocol(comment).isPresent()) {
-                        c.protocolLabel = comment;
-                    }
-                }
+            return colon(comment);
+        }
+        if (lower.endsWith(" encrypted") && lower.indexOf(' ') == lower.length() - 10) {
+            TlsClause c = new TlsClause(Dialect.ENCRYPTED);
+            c.cipher = comment.substring(0, comment.length() - 10).trim();
+            return c;
+        }
+        int ssl = lower.indexOf("ssl: ");
+        if (ssl >= 0) {
+            return sslList(comment, ssl + 5);
+        }
+        return NONE;
+    }
+
+    private static TlsClause using(String comment) {
+        int at = 6;
+        if (comment.regionMatches(true, at, "TLS: ", 0, 5)) {
+            int comma = comment.indexOf(',', at + 5);
+            if (comma < 0) {
+                return NONE;
+            }
+            TlsClause c = new TlsClause(Dialect.USING);
+            c.protocolLabel = comment.substring(at + 5, comma).trim();
+            c.cipher = firstWord(comment, comma + 1);
+            return c.cipher == null ? NONE : c;
+        }
+        int withCipher = indexOfIgnoreCase(comment, " with cipher ", at);
+        if (withCipher < 0) {
+            return NONE;
+        }
+        TlsClause c = new TlsClause(Dialect.USING);
+        c.protocolLabel = comment.substring(at, withCipher).trim();
+        int cipherStart = withCipher + 13;
+        c.cipher = firstWord(comment, cipherStart);
+        if (c.cipher == null || c.protocolLabel.isEmpty() || c.protocolLabel.indexOf(' ') >= 0) {
+            return NONE;
+        }
+        int cipherEnd = cipherStart + c.cipher.length();
+        // "(256/256 bits)" directly after the suite; later "(2048 bits)" belong to the server key.
+        int open = comment.indexOf('(', cipherEnd);
+        if (open >= 0 && open - cipherEnd <= 2) {
+            int close = comment.indexOf(" bits)", open);
+            int slash = comment.indexOf('/', open);
+            if (close > open) {
+                c.bits = number(comment, open + 1, slash > open && slash < close ? slash : close);
             }
         }
-        if (!c.found && lower.contains("microsoft smtp server (tls)")) {
-            c.found = true;
+        return c;
+    }
+
+    // version=TLSv1.2 cipher=... bits=256 verify=NOT | version=TLS1_3 cipher=... bits=256/256 | version=TLS1_2, cipher=...
+    private static TlsClause keyValue(String comment, String lower) {
+        String version = value(comment, lower, "version=");
+        String suite = value(comment, lower, "cipher=");
+        if (version == null || suite == null) {
+            return NONE;
         }
-        if (!c.found && lower.contains(" encrypted) smtp")) {
-            c.qmailStyle(line, lower);
+        String v = version.toUpperCase(Locale.ROOT);
+        if (!v.startsWith("TLS") && !v.startsWith("SSL")) {
+            return NONE;
         }
-        if (!c.found && lower.contains("ssl: ")) {
-            c.communigateStyle(line, lower);
+        TlsClause c = new TlsClause(Dialect.KEY_VALUE);
+        c.protocolLabel = version;
+        c.cipher = suite;
+        String bitsText = value(comment, lower, "bits=");
+        if (bitsText != null) {
+            int slash = bitsText.indexOf('/');
+            c.bits = number(bitsText, 0, slash > 0 ? slash : bitsText.length());
         }
-        if (!c.found && (lower.contains(" with tls)") || lower.contains(" with tls "))) {
-            c.found = true;
+        String verify = value(comment, lower, "verify=");
+        if (verify != null) {
+            c.certificate = sendmailVerify(verify.toUpperCase(Locale.ROOT));
         }
-        if (c.found && c.certificate == CertificateClaim.UNKNOWN) {
-            c.certificate = postfixCertificate(lower);
+        return c;
+    }
+
+    // TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO | TLSv1:AES256-SHA:256 | TLS-1.0:RSA_ARCFOUR_MD5:16 | TLS1.3
+    private static TlsClause colon(String comment) {
+        String[] parts = comment.split(":", -1);
+        if (parts.length == 1) {
+            if (comment.indexOf(' ') < 0 && TlsNames.normaliseProtocol(comment).isPresent()) {
+                TlsClause c = new TlsClause(Dialect.PROTOCOL_ONLY);
+                c.protocolLabel = comment;
+                return c;
+            }
+            return NONE;
         }
-        return c.found ? c : NONE;
+        if (parts.length > 4 || comment.indexOf(' ') >= 0 || parts[1].isEmpty()) {
+            return NONE;
+        }
+        boolean named = TlsNames.normaliseProtocol(parts[0]).isPresent() || parts[0].toUpperCase(Locale.ROOT).startsWith("TLS");
+        if (!named) {
+            return NONE;
+        }
+        TlsClause c = new TlsClause(Dialect.COLON);
+        c.protocolLabel = parts[0];
+        c.cipher = parts[1];
+        if (parts.length >= 3) {
+            c.bits = number(parts[2], 0, parts[2].length());
+        }
+        if (parts.length == 4) {
+            c.certificate = openSmtpdVerify(parts[3].toUpperCase(Locale.ROOT));
+        }
+        return c;
+    }
+
+    // AUTH: LOGIN gork@mydomain.com, SSL: TLSv1/SSLv3,128bits,RC4-MD5
+    private static TlsClause sslList(String comment, int at) {
+        String[] parts = comment.substring(at).split(",");
+        if (parts.length < 3) {
+            return NONE;
+        }
+        TlsClause c = new TlsClause(Dialect.SSL_LIST);
+        c.protocolLabel = parts[0].trim();
+        String bitsPart = parts[1].toLowerCase(Locale.ROOT);
+        int b = bitsPart.indexOf("bits");
+        c.bits = number(parts[1], 0, b > 0 ? b : parts[1].length());
+        c.cipher = parts[2].trim();
+        return c;
+    }
+
+    /**
+     * The client-certificate comment Postfix and this project write right after the TLS comment, or
+     * {@link CertificateClaim#UNKNOWN} when the comment is none of those.
+     */
+    static CertificateClaim certificateComment(String comment) {
+        if (comment == null) {
+            return CertificateClaim.UNKNOWN;
+        }
+        String lower = comment.toLowerCase(Locale.ROOT);
+        if (lower.equals("no client certificate requested")) {
+            return CertificateClaim.NOT_REQUESTED;
+        }
+        if (lower.equals("client did not present a certificate") || lower.equals("no client certificate presented")) {
+            return CertificateClaim.NOT_PRESENTED;
+        }
+        if (lower.startsWith("client certificate subject ")) {
+            // This project's own comment: ... issuer "..." verified yes|no
+            return lower.endsWith(" verified yes") ? CertificateClaim.VERIFIED : CertificateClaim.FAILED;
+        }
+        if (lower.startsWith("client cn ")) {
+            if (lower.endsWith("(verified ok)")) {
+                return CertificateClaim.VERIFIED;
+            }
+            return lower.endsWith("(not verified)") ? CertificateClaim.PRESENTED_NOT_VERIFIED : CertificateClaim.UNKNOWN;
+        }
+        return CertificateClaim.UNKNOWN;
+    }
+
+    /** True for the comments {@link #certificateComment} knows: this project's own mark among James lines. */
+    static boolean isOwnCertificateComment(String comment) {
+        String lower = comment == null ? "" : comment.toLowerCase(Locale.ROOT);
+        return lower.equals("no client certificate presented") || lower.startsWith("client certificate subject ");
     }
 
     void applyTo(Hop.Builder hop) {
         String protocol = TlsNames.normaliseProtocol(protocolLabel).orElse(null);
-        String iana = cipher == null ? null : TlsNames.ianaName(cipher).orElse(null);
+        String iana = cipher == null ? null : TlsNames.ianaName(cipher, protocol).orElse(null);
         int strength = bits;
         boolean gnuTlsBytes = cipher != null && cipher.indexOf('_') >= 0 && cipher.indexOf('-') < 0
             && !cipher.startsWith("TLS_") && bits > 0 && bits <= 32;
@@ -77,155 +230,16 @@ final class TlsClause {
             .weak(TlsNames.isWeak(iana != null ? iana : cipher, strength, protocol));
     }
 
-    // Postfix and James 3.9: (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) ...)
-    // and a variant seen behind some gateways: (using TLS: TLSv1.2, AES256-SHA)
-    private void postfixStyle(String line, String lower) {
-        int at = lower.indexOf("(using ") + 7;
-        if (lower.startsWith("tls: ", at)) {
-            int comma = lower.indexOf(',', at + 5);
-            int close = lower.indexOf(')', at);
-            if (comma > 0 && close > comma) {
-                found = true;
-                protocolLabel = line.substring(at + 5, comma).trim();
-                cipher = line.substring(comma + 1, close).trim();
-            }
-            return;
-        }
-        int withCipher = lower.indexOf(" with cipher ", at);
-        if (withCipher < 0) {
-            return;
-        }
-        found = true;
-        protocolLabel = line.substring(at, withCipher).trim();
-        int cipherStart = withCipher + 13;
-        int cipherEnd = wordEnd(line, cipherStart);
-        cipher = line.substring(cipherStart, cipherEnd);
-        int bitsAt = lower.indexOf(" bits)", cipherEnd);
-        if (bitsAt > 0 && bitsAt - cipherEnd < 20) {
-            int open = lower.lastIndexOf('(', bitsAt);
-            int slash = lower.indexOf('/', open);
-            bits = number(line, open + 1, slash > open && slash < bitsAt ? slash : bitsAt);
-        }
-    }
-
-    // Sendmail: (version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256 verify=NOT)
-    // Gmail:    (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256)
-    // Exchange: (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384)
-    private void keyValueStyle(String line, String lower) {
-        int at = lower.indexOf("version=");
-        String version = value(line, lower, "version=", at);
-        String suite = value(line, lower, "cipher=", at);
-        if (version == null || suite == null || !(version.toUpperCase(Locale.ROOT).startsWith("TLS")
-            || version.toUpperCase(Locale.ROOT).startsWith("SSL"))) {
-            return;
-        }
-        found = true;
-        protocolLabel = version;
-        cipher = suite;
-        String bitsText = value(line, lower, "bits=", at);
-        if (bitsText != null) {
-            int slash = bitsText.indexOf('/');
-            bits = number(bitsText, 0, slash > 0 ? slash : bitsText.length());
-        }
-        String verify = value(line, lower, "verify=", at);
-        if (verify != null) {
-            certificate = sendmailVerify(verify.toUpperCase(Locale.ROOT));
-        }
-    }
-
-    // OpenSMTPD: (TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO); old Exim: (TLSv1:AES256-SHA:256), (TLS-1.0:RSA_ARCFOUR_MD5:16)
-    private void colonStyle(String line) {
-        int from = 0;
-        while (true) {
-            int open = line.indexOf('(', from);
-            if (open < 0 || open + 4 > line.length()) {
-                return;
-            }
-            from = open + 1;
-            if (!(line.regionMatches(true, open + 1, "TLS", 0, 3) || line.regionMatches(true, open + 1, "SSL", 0, 3))) {
-                continue;
-            }
-            int close = line.indexOf(')', open);
-            if (close < 0) {
-                return;
-            }
-            String[] parts = line.substring(open + 1, close).split(":");
-            if (parts.length >= 2 && parts.length <= 4 && TlsNames.normaliseProtocol(parts[0]).isPresent()
-                || parts.length >= 3 && parts[0].toUpperCase(Locale.ROOT).startsWith("TLS")) {
-                found = true;
-                protocolLabel = parts[0];
-                cipher = parts[1];
-                if (parts.length >= 3) {
-                    bits = number(parts[2], 0, parts[2].length());
-                }
-                if (parts.length == 4) {
-                    certificate = openSmtpdVerify(parts[3].toUpperCase(Locale.ROOT));
-                }
-                return;
-            }
-            if (parts.length == 1 && TlsNames.normaliseProtocol(parts[0]).isPresent() && protocolLabel == null) {
-                // Exim 4.92+: "with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384"; the suite comes from the tls clause.
-                protocolLabel = parts[0];
-            }
-        }
-    }
-
-    // qmail with the TLS patch: "with (DHE-RSA-AES256-SHA encrypted) SMTP"
-    private void qmailStyle(String line, String lower) {
-        int end = lower.indexOf(" encrypted) smtp");
-        int open = lower.lastIndexOf('(', end);
-        if (open >= 0 && end > open) {
-            found = true;
-            cipher = line.substring(open + 1, end).trim();
-        }
-    }
-
-    // CommuniGate-style and others: "(AUTH: LOGIN x, SSL: TLSv1/SSLv3,128bits,RC4-MD5)"
-    private void communigateStyle(String line, String lower) {
-        int at = lower.indexOf("ssl: ") + 5;
-        int close = lower.indexOf(')', at);
-        if (close < 0) {
-            return;
-        }
-        String[] parts = line.substring(at, close).split(",");
-        if (parts.length >= 3) {
-            found = true;
-            protocolLabel = parts[0].trim();
-            bits = number(parts[1], 0, parts[1].toLowerCase(Locale.ROOT).indexOf("bits") > 0
-                ? parts[1].toLowerCase(Locale.ROOT).indexOf("bits") : parts[1].length());
-            cipher = parts[2].trim();
-        }
-    }
-
-    private static CertificateClaim postfixCertificate(String lower) {
-        if (lower.contains("(no client certificate requested)") || lower.contains("(client did not present a certificate)")) {
-            return CertificateClaim.NOT_PRESENTED;
-        }
-        if (lower.contains("(no client certificate presented)")) {
-            return CertificateClaim.NOT_PRESENTED;
-        }
-        if (lower.contains("(client certificate subject ")) {
-            // This project's own comment: ... issuer "..." verified yes|no)
-            return lower.contains(" verified yes)") ? CertificateClaim.VERIFIED : CertificateClaim.FAILED;
-        }
-        if (lower.contains("(verified ok)")) {
-            return CertificateClaim.VERIFIED;
-        }
-        if (lower.contains("(not verified)") || lower.contains("certificate not verified")) {
-            return CertificateClaim.FAILED;
-        }
-        return CertificateClaim.UNKNOWN;
-    }
-
     private static CertificateClaim sendmailVerify(String verify) {
         switch (verify) {
             case "OK":
             case "TRUSTED":
                 return CertificateClaim.VERIFIED;
             case "NO":
+                return CertificateClaim.NOT_PRESENTED;
             case "NOT":
             case "NONE":
-                return CertificateClaim.NOT_PRESENTED;
+                return CertificateClaim.NOT_REQUESTED;
             case "FAIL":
             case "TEMP":
             case "PROTOCOL":
@@ -249,30 +263,42 @@ final class TlsClause {
         }
     }
 
-    // Keys are looked for after "version=": Sendmail's "(authenticated bits=0)" earlier in the line is not the cipher's.
-    private static String value(String line, String lower, String key, int after) {
-        int at = lower.indexOf(key, Math.max(0, after));
-        if (at < 0) {
+    private static String value(String comment, String lower, String key) {
+        int at = lower.indexOf(key);
+        if (at < 0 || at > 0 && lower.charAt(at - 1) != ' ' && lower.charAt(at - 1) != ',') {
             return null;
         }
         int start = at + key.length();
         int end = start;
-        while (end < line.length()) {
-            char c = line.charAt(end);
+        while (end < comment.length()) {
+            char c = comment.charAt(end);
             if (c == ' ' || c == ',' || c == ')' || c == ';') {
                 break;
             }
             end++;
         }
-        return end > start ? line.substring(start, end) : null;
+        return end > start ? comment.substring(start, end) : null;
     }
 
-    private static int wordEnd(String line, int start) {
+    private static String firstWord(String text, int from) {
+        int start = from;
+        while (start < text.length() && text.charAt(start) == ' ') {
+            start++;
+        }
         int end = start;
-        while (end < line.length() && line.charAt(end) != ' ' && line.charAt(end) != ')') {
+        while (end < text.length() && text.charAt(end) != ' ' && text.charAt(end) != ')' && text.charAt(end) != '(') {
             end++;
         }
-        return end;
+        return end > start ? text.substring(start, end) : null;
+    }
+
+    private static int indexOfIgnoreCase(String text, String needle, int from) {
+        for (int i = from; i + needle.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, needle, 0, needle.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int number(String text, int start, int end) {

@@ -13,7 +13,8 @@ import dev.tlsprovenance.provenance.CipherSuites;
  * <p>Suite names arrive as IANA ({@code TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}, Exchange, Exim 4.92+),
  * OpenSSL ({@code ECDHE-RSA-AES256-GCM-SHA384}, Postfix, Sendmail, Gmail, OpenSMTPD),
  * LibreSSL's TLS 1.3 aliases ({@code AEAD-AES256-GCM-SHA384}) and GnuTLS ({@code DHE_RSA_AES_256_CBC_SHA1},
- * old Exim). OpenSSL and GnuTLS names are translated by their regular structure, not a table, so that
+ * old Exim; {@code ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM}, Exim on Debian with GnuTLS 3.6+, mapped with the
+ * session's protocol; {@code AES_256_GCM_SHA384}). OpenSSL and GnuTLS names are translated by their regular structure, not a table, so that
  * an unusual but well-formed name still maps; anything unrecognised stays unmapped.
  */
 public final class TlsNames {
@@ -21,6 +22,10 @@ public final class TlsNames {
         "AEAD-AES256-GCM-SHA384", "TLS_AES_256_GCM_SHA384",
         "AEAD-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256",
         "AEAD-CHACHA20-POLY1305-SHA256", "TLS_CHACHA20_POLY1305_SHA256");
+
+    private static final java.util.Set<String> TLS13_SUITES = java.util.Set.of(
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256",
+        "TLS_AES_128_CCM_8_SHA256");
 
     private TlsNames() {
     }
@@ -63,6 +68,17 @@ public final class TlsNames {
 
     /** @return the IANA name of a suite written in any of the known styles, or empty when it cannot be mapped. */
     public static Optional<String> ianaName(String suite) {
+        return ianaName(suite, null);
+    }
+
+    /**
+     * As {@link #ianaName(String)}, knowing the session's protocol ({@code TLSv1.3}, ...; null when unknown). GnuTLS's
+     * session description, as Exim on Debian writes it ({@code ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM}: key
+     * exchange, signature, cipher), names the same parts in TLS 1.2 and 1.3, so only the protocol tells
+     * {@code TLS_AES_256_GCM_SHA384} from {@code TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}; without it that style stays
+     * unmapped.
+     */
+    public static Optional<String> ianaName(String suite, String protocol) {
         if (suite == null || suite.isEmpty()) {
             return Optional.empty();
         }
@@ -73,6 +89,13 @@ public final class TlsNames {
         String alias = TLS13_ALIASES.get(s);
         if (alias != null) {
             return Optional.of(alias);
+        }
+        if (TLS13_SUITES.contains("TLS_" + s)) {
+            // GnuTLS's TLS 1.3 suite names without the prefix: AES_256_GCM_SHA384.
+            return Optional.of("TLS_" + s);
+        }
+        if (s.contains("__")) {
+            return fromGnuTlsDescription(s, protocol);
         }
         if (s.indexOf('_') >= 0 && s.indexOf('-') < 0) {
             return fromGnuTls(s);
@@ -183,6 +206,85 @@ public final class TlsNames {
         }
         String exportPart = export ? "_EXPORT" : "";
         return Optional.of("TLS_" + kx + exportPart + "_WITH_" + bulk + "_" + mode + "_" + mac);
+    }
+
+    // GnuTLS 3.6+ session description with "__" between parts (Exim: tls_in_cipher):
+    // TLS 1.3: ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM -> TLS_AES_256_GCM_SHA384 (the suite names only the AEAD)
+    // TLS 1.2: ECDHE_SECP256R1__RSA_SHA256__AES_128_GCM -> TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    //          ECDHE_SECP256R1__ECDSA_SECP256R1_SHA256__AES_256_CBC__SHA1 -> TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
+    //          RSA__AES_128_GCM -> TLS_RSA_WITH_AES_128_GCM_SHA256
+    private static Optional<String> fromGnuTlsDescription(String s, String protocol) {
+        if (protocol == null) {
+            return Optional.empty();
+        }
+        String[] parts = s.split("__");
+        if (parts.length < 2 || parts.length > 4) {
+            return Optional.empty();
+        }
+        boolean tls13 = protocol.equals("TLSv1.3");
+        String kxPart = parts[0];
+        String cipherPart;
+        String macPart = null;
+        String sigPart = null;
+        if (parts.length == 2) {
+            cipherPart = parts[1];
+        } else {
+            sigPart = parts[1];
+            cipherPart = parts[2];
+            macPart = parts.length == 4 ? parts[3] : null;
+        }
+        String aead;
+        switch (cipherPart) {
+            case "AES_128_GCM":
+                aead = "AES_128_GCM_SHA256";
+                break;
+            case "AES_256_GCM":
+                aead = "AES_256_GCM_SHA384";
+                break;
+            case "CHACHA20_POLY1305":
+                aead = "CHACHA20_POLY1305_SHA256";
+                break;
+            case "AES_128_CCM":
+                aead = tls13 ? "AES_128_CCM_SHA256" : "AES_128_CCM";
+                break;
+            default:
+                aead = null;
+        }
+        if (tls13) {
+            return aead == null ? Optional.empty() : Optional.of("TLS_" + aead);
+        }
+        String kx;
+        if (kxPart.startsWith("ECDHE")) {
+            kx = "ECDHE";
+        } else if (kxPart.startsWith("DHE")) {
+            kx = "DHE";
+        } else if (kxPart.equals("RSA")) {
+            kx = "RSA";
+        } else {
+            return Optional.empty();
+        }
+        if (!kx.equals("RSA")) {
+            if (sigPart == null) {
+                return Optional.empty();
+            }
+            String auth = sigPart.startsWith("RSA") ? "RSA" : sigPart.startsWith("ECDSA") ? "ECDSA"
+                : sigPart.startsWith("DSA") ? "DSS" : null;
+            if (auth == null) {
+                return Optional.empty();
+            }
+            kx = kx + "_" + auth;
+        }
+        if (aead != null) {
+            return Optional.of("TLS_" + kx + "_WITH_" + aead);
+        }
+        if (cipherPart.endsWith("_CBC") && macPart != null) {
+            String mac = macPart.equals("SHA1") ? "SHA" : macPart;
+            if (!mac.equals("SHA") && !mac.equals("SHA256") && !mac.equals("SHA384")) {
+                return Optional.empty();
+            }
+            return Optional.of("TLS_" + kx + "_WITH_" + cipherPart + "_" + mac);
+        }
+        return Optional.empty();
     }
 
     // GnuTLS: DHE_RSA_AES_256_CBC_SHA1, RSA_ARCFOUR_MD5, DHE_RSA_3DES_EDE_CBC_SHA, ECDHE_RSA_AES_256_GCM_SHA384

@@ -2,7 +2,10 @@ package dev.tlsprovenance.verify;
 
 /** What a hop's record says about encryption of the connection it describes. */
 public enum TlsStatus {
-    /** The record names TLS (a TLS clause or an RFC 3848 "S" keyword such as {@code ESMTPS}). */
+    /**
+     * The record names TLS where its writer writes it (its TLS clause in its own position, or an RFC 3848 "S" keyword
+     * such as {@code ESMTPS} as the with-clause's value), or our own stamp says so inside the trust boundary.
+     */
     YES("yes"),
     /** An SMTP hop whose writer would have said so had TLS been used, and did not. */
     NO("no"),

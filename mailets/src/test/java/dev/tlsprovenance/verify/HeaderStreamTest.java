@@ -67,6 +67,77 @@ class HeaderStreamTest {
     }
 
     @Test
+    void onlyRealMboxFromLinesSplitMessagesOnBothPaths() throws IOException {
+        String mbox = "From alice@example.test Tue Dec  1 21:18:24 2026\n"
+            + "Message-ID: <one@test>\n"
+            + "\n"
+            + "Dear Bob,\n"
+            + "\n"
+            + "From here on, the text is the body.\n"
+            + "\n"
+            + "From the desk of Alice Tue Dec  1\n"
+            + "\n"
+            + "From MAILER-DAEMON Tue Dec 01 21:19:00 +0000 2026\n"
+            + "Message-ID: <two@test>\n"
+            + "\n"
+            + "body\n";
+        List<String> fromReader = new ArrayList<>();
+        List<String> fromBytes = new ArrayList<>();
+
+        long readerCount = HeaderStream.forEachHeaderBlock(new StringReader(mbox), b -> fromReader.add(b.first("Message-ID").orElse("?")));
+        long byteCount = HeaderStream.forEachHeaderBlock(new java.io.ByteArrayInputStream(mbox.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            b -> fromBytes.add(b.first("Message-ID").orElse("?")), true);
+
+        assertThat(readerCount).isEqualTo(2);
+        assertThat(byteCount).isEqualTo(2);
+        assertThat(fromReader).containsExactly("<one@test>", "<two@test>");
+        assertThat(fromBytes).isEqualTo(fromReader);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "From alice@example.test Tue Dec  1 21:18:24 2026 | true",
+        "From MAILER-DAEMON Fri Jul  8 12:08:34 2011 | true",
+        "From bob@example.test Mon Nov 30 09:00 2026 | true",
+        "From bob@example.test Mon Nov 30 09:00:00 +0000 2026 | true",
+        "From bob@example.test Mon Nov 30 09:00:00 2026 remote from gateway | true",
+        "From here on, the text is the body. | false",
+        "From the desk of Alice Tue Dec  1 | false",
+        "From bob@example.test Mon Nov 30 2026 | false",
+        "From: alice@example.test | false"})
+    void theMboxFromLineIsRecognisedByItsShape(String line, boolean separator) {
+        assertThat(HeaderStream.isMboxFromLine(line)).isEqualTo(separator);
+    }
+
+    @Test
+    void headersPastedWithoutFoldingWhiteSpaceStillParseWhole() {
+        String pasted = "Received: from MN2PR05CA0028.namprd05.prod.outlook.com (2603:10b6:208:c0::41)\n"
+            + "by MW6PR12MB8868.namprd12.prod.outlook.com (2603:10b6:303:242::20) with Microsoft SMTP\n"
+            + "Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.7452.50; Thu, 18 Apr\n"
+            + "2024 03:02:01 +0000\n"
+            + "Received: from mail.example.test (mail.example.test [192.0.2.7])\n"
+            + "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n"
+            + "(No client certificate requested)\n"
+            + "by mx.example.test (Postfix) with ESMTPS id 4VKq1;\n"
+            + "Thu, 18 Apr 2024 03:01:58 +0000 (UTC)\n"
+            + "Subject: pasted from a web page\n";
+
+        MessageReport report = new TraceAnalyzer(TrustBoundary.everything()).analyze(HeaderBlock.parse(pasted));
+
+        assertThat(report.hops()).hasSize(2);
+        Hop exchange = report.hops().get(1);
+        assertThat(exchange.family()).isEqualTo(MtaFamily.EXCHANGE);
+        assertThat(exchange.withKeyword()).contains("Microsoft SMTP Server");
+        assertThat(exchange.tls()).isEqualTo(TlsStatus.YES);
+        assertThat(exchange.cipherIana()).contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+        assertThat(exchange.time()).contains(java.time.OffsetDateTime.parse("2024-04-18T03:02:01Z"));
+        Hop postfix = report.hops().get(0);
+        assertThat(postfix.protocol()).contains("TLSv1.3");
+        assertThat(postfix.clientCertificate()).isEqualTo(CertificateClaim.NOT_REQUESTED);
+        assertThat(report.verdict()).isEqualTo(Verdict.TLS_ALL_THE_WAY);
+    }
+
+    @Test
     void malformedBytesAndEndlessLinesAreTolerated() throws IOException {
         byte[] endless = new byte[3 * HeaderStream.MAX_LINE_BYTES];
         java.util.Arrays.fill(endless, (byte) 'x');
@@ -82,9 +153,9 @@ class HeaderStreamTest {
     }
 
     @Test
-    void headerLinesWithoutColonAreSkippedAndFoldingIsUndone() {
-        HeaderBlock block = HeaderBlock.parse("Subject: a\r\n b\r\nnot a header\r\nX-A: 1\r\n\r\nX-B: body\r\n");
+    void headerLinesWithoutColonContinueThePreviousFieldAndFoldingIsUndone() {
+        HeaderBlock block = HeaderBlock.parse("stray before any field\r\nSubject: a\r\n b\r\nnot a header\r\nX-A: 1\r\n\r\nX-B: body\r\n");
 
-        assertThat(block.fields()).extracting(HeaderField::toString).containsExactly("Subject: a b", "X-A: 1");
+        assertThat(block.fields()).extracting(HeaderField::toString).containsExactly("Subject: a b not a header", "X-A: 1");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.OffsetDateTime;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,6 +33,50 @@ class TlsNamesTest {
     })
     void openSslAndGnuTlsNamesMapToIana(String original, String iana) {
         assertThat(TlsNames.ianaName(original)).contains(iana);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // GnuTLS 3.6+ session descriptions as Exim on Debian writes them: the protocol decides the suite's shape
+        "ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM, TLSv1.3, TLS_AES_256_GCM_SHA384",
+        "ECDHE_X25519__ECDSA_SECP256R1_SHA256__CHACHA20_POLY1305, TLSv1.3, TLS_CHACHA20_POLY1305_SHA256",
+        "ECDHE_SECP384R1__RSA_PSS_RSAE_SHA256__AES_128_GCM, TLSv1.3, TLS_AES_128_GCM_SHA256",
+        "ECDHE_SECP256R1__RSA_SHA256__AES_128_GCM, TLSv1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM, TLSv1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "ECDHE_SECP256R1__ECDSA_SECP256R1_SHA256__AES_256_CBC__SHA1, TLSv1.2, TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        "DHE_FFDHE2048__RSA_SHA256__AES_256_GCM, TLSv1.2, TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+        "RSA__AES_128_GCM, TLSv1.2, TLS_RSA_WITH_AES_128_GCM_SHA256",
+        // GnuTLS's TLS 1.3 suite names without the prefix
+        "AES_256_GCM_SHA384, TLSv1.3, TLS_AES_256_GCM_SHA384",
+        "CHACHA20_POLY1305_SHA256, TLSv1.3, TLS_CHACHA20_POLY1305_SHA256",
+        // old GnuTLS (Exim before GnuTLS 3.6), OpenSSL and LibreSSL, unchanged by the protocol
+        "ECDHE_RSA_AES_256_GCM_SHA384, TLSv1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384, TLSv1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "AEAD-AES256-GCM-SHA384, TLSv1.3, TLS_AES_256_GCM_SHA384"})
+    void gnuTlsSessionDescriptionsMapWithTheProtocol(String original, String protocol, String iana) {
+        assertThat(TlsNames.ianaName(original, protocol)).contains(iana);
+    }
+
+    @Test
+    void aGnuTlsDescriptionWithoutItsProtocolStaysUnmapped() {
+        assertThat(TlsNames.ianaName("ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM")).isEmpty();
+        assertThat(TlsNames.ianaName("ECDHE_X25519__RSA_PSS_RSAE_SHA256__CAMELLIA_256_GCM", "TLSv1.3")).isEmpty();
+    }
+
+    @Test
+    void eximOnDebianWithGnuTlsReadsAsIanaSuites() {
+        Hop tls13 = ReceivedLineParser.parse("from a.example.test ([192.0.2.1] helo=a.example.test) by mx.example.test with esmtps"
+            + " (TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM:256) (Exim 4.96) (envelope-from <a@example.test>)"
+            + " id 1vQ2-0001-AB for b@example.test; Tue, 01 Dec 2026 21:18:24 +0000");
+        Hop tls12 = ReceivedLineParser.parse("from a.example.test ([192.0.2.1]) by mx.example.test with esmtps"
+            + " (TLS1.2:ECDHE_SECP256R1__RSA_SHA256__AES_128_GCM:128) (Exim 4.94.2) id 1vQ3-0001-AB; Tue, 01 Dec 2026 21:18:24 +0000");
+
+        assertThat(tls13.tls()).isEqualTo(TlsStatus.YES);
+        assertThat(tls13.protocol()).contains("TLSv1.3");
+        assertThat(tls13.cipherIana()).contains("TLS_AES_256_GCM_SHA384");
+        assertThat(tls13.bits()).isEqualTo(256);
+        assertThat(tls12.cipherIana()).contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        assertThat(tls12.bits()).isEqualTo(128);
     }
 
     @ParameterizedTest
