@@ -117,6 +117,14 @@ public final class TlsClauseForgeries {
         return out.toString();
     }
 
+    /**
+     * {@code text} as a plain dot-atom local part, every character outside atext turned into {@code -}: the form a
+     * legitimate address can take ({@code version=TLS1_3-cipher=TLS_AES_256_GCM_SHA384}), no quoting needed.
+     */
+    public static String atextLocalPart(String text) {
+        return text.replaceAll("[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]", "-");
+    }
+
     /** {@code text} squeezed into a host name James accepts: letters and digits, hyphens between, labels of 40. */
     public static String hostNameOf(String text) {
         String flat = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");

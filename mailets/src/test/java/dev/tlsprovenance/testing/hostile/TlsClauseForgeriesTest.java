@@ -30,5 +30,6 @@ class TlsClauseForgeriesTest {
             .isEqualTo("using-tlsv1-3-with-cipher-x.test");
         assertThat(TlsClauseForgeries.quotedLocalPart("a \"b\" \\c")).isEqualTo("\"a \\\"b\\\" \\\\c\"");
         assertThat(TlsClauseForgeries.escapedLocalPart("(a b)=c")).isEqualTo("\\(a\\ b\\)=c");
+        assertThat(TlsClauseForgeries.atextLocalPart("(version=TLS1_3 cipher=X, y.z)")).isEqualTo("-version=TLS1_3-cipher=X--y-z-");
     }
 }

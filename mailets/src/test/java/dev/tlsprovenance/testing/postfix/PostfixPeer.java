@@ -214,7 +214,8 @@ public final class PostfixPeer implements AutoCloseable {
         if (builder.relayHost != null) {
             // Everything not for our own domain goes to one next hop, over mandatory (unverified) TLS.
             cf.append("relayhost = [").append(builder.relayHost).append("]:").append(builder.relayPort).append('\n')
-                .append("smtp_tls_security_level = encrypt\nsmtp_tls_loglevel = 1\n");
+                .append("smtp_tls_security_level = ").append(builder.relayInCleartext ? "none" : "encrypt")
+                .append("\nsmtp_tls_loglevel = 1\n");
         }
         if (builder.identity != null && builder.tls) {
             cf.append("smtpd_tls_security_level = may\n")
@@ -287,6 +288,7 @@ public final class PostfixPeer implements AutoCloseable {
         private boolean tls = true;
         private String relayHost;
         private int relayPort;
+        private boolean relayInCleartext;
 
         private Builder() {
         }
@@ -319,6 +321,12 @@ public final class PostfixPeer implements AutoCloseable {
         public Builder relayTo(String host, int port) {
             this.relayHost = host;
             this.relayPort = port;
+            return this;
+        }
+
+        /** With {@link #relayTo}: relay without STARTTLS (smtp_tls_security_level = none), for cleartext-path tests. */
+        public Builder relayInCleartext() {
+            this.relayInCleartext = true;
             return this;
         }
 
