@@ -243,6 +243,12 @@ public final class ForgeryRun {
         }
         StringBuilder text = new StringBuilder(title).append(": ").append(results.size()).append(" cases ").append(totals).append('\n');
         byPosition.forEach((position, counts) -> text.append("  ").append(position).append(' ').append(counts).append('\n'));
+        text.append("refusals by command and reply:");
+        results.stream().filter(r -> !r.sent.accepted())
+            .map(r -> r.sent.refusal.get().replaceAll("^(\\S+ \\d+).*?(; then DATA \\d+)?$", "$1$2"))
+            .collect(Collectors.groupingBy(key -> key, TreeMap::new, Collectors.counting()))
+            .forEach((key, count) -> text.append(" [").append(key).append("]=").append(count));
+        text.append('\n');
         text.append("forged hops by host:");
         results.stream().filter(r -> r.outcome == Outcome.FORGED_TLS)
             .flatMap(r -> java.util.Arrays.stream(r.detail.split(" \\| ")))
