@@ -41,9 +41,11 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * mail delivered by the in-process James: ip, rdns, helo and by are read from the TLS header as from the stock one.
  *
  * <p>A cleartext hop reads exactly as James 3.8.1 writes it ({@code with ESMTP}/{@code ESMTPA}/{@code SMTP}), so
- * installing the extension changes nothing for cleartext mail; the one difference is that a HELO name or a
- * certificate name containing parentheses or backslashes is escaped here, so no client can close the comment
- * and inject trace clauses of its own.
+ * installing the extension changes nothing for cleartext mail. The one difference is hostile client text: the
+ * HELO name, the client's host name and the recipient are written through {@link ClientSuppliedText} (characters
+ * that could close the comment or the angle brackets, or start a clause, become {@code ?}; control and 8-bit
+ * bytes are dropped; the length is bounded), so no client can put a TLS clause of any MTA's syntax into our line.
+ * Certificate names keep their quoted-pair escaping inside a quoted string.
  */
 public final class ReceivedHeaderFormat {
 
@@ -52,8 +54,10 @@ public final class ReceivedHeaderFormat {
 
     private static final DateTimeFormatter DATE_FORMAT =
         DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z (zzz)", Locale.US);
-    /** Line breaks and tabs a client may put into a HELO name; they must not reach a header. */
+    /** Line breaks and tabs a certificate name may hold; they must not reach a header. */
     private static final Pattern LINE_BREAKS_AND_TABS = Pattern.compile("[\\r\\n\\t]+");
+    /** Other control characters and anything beyond 7-bit ASCII: a header line stays 7-bit printable. */
+    private static final Pattern NOT_PRINTABLE_ASCII = Pattern.compile("[^\\x20-\\x7e]");
 
     private final String softwareName;
     private final ZoneId zone;
@@ -88,7 +92,7 @@ public final class ReceivedHeaderFormat {
         }
         lines.add("by " + hop.localHost() + " (" + softwareName + ") with " + withKeyword(hop, heloMode)
             + hop.sessionId().map(id -> " ID " + id).orElse(""));
-        soleRecipient.ifPresent(recipient -> lines.add("for <" + recipient + ">"));
+        soleRecipient.ifPresent(recipient -> lines.add("for <" + ClientSuppliedText.address(recipient) + ">"));
         Optional<String> tlsClause = hop.isEncrypted() ? hop.cipherSuite().map(suite -> "tls " + suite) : Optional.empty();
         tlsClause.ifPresent(lines::add);
         int last = lines.size() - 1;
@@ -131,9 +135,11 @@ public final class ReceivedHeaderFormat {
     }
 
     private static String fromClause(TlsProvenance hop, Optional<String> heloMode) {
-        StringBuilder from = new StringBuilder("from ").append(hop.remoteHost().orElse(hop.remoteAddress()));
+        // The reverse-DNS name is the client's too (its own PTR record): the same neutralising as the HELO name.
+        StringBuilder from = new StringBuilder("from ")
+            .append(hop.remoteHost().filter(host -> !host.isEmpty()).map(ClientSuppliedText::heloName).orElse(hop.remoteAddress()));
         if (heloMode.isPresent() && hop.heloName().isPresent()) {
-            from.append(" (").append(heloMode.get()).append(' ').append(commentSafe(hop.heloName().get())).append(')');
+            from.append(" (").append(heloMode.get()).append(' ').append(ClientSuppliedText.heloName(hop.heloName().get())).append(')');
         }
         return from.append(" ([").append(hop.remoteAddress()).append("])").toString();
     }
@@ -173,12 +179,16 @@ public final class ReceivedHeaderFormat {
         return '"' + commentSafe(text).replace("\"", "\\\"") + '"';
     }
 
-    /** Comment text (RFC 5322 ctext / quoted-pair) on one line, whatever a client or certificate put in it. */
+    /**
+     * Comment text (RFC 5322 ctext / quoted-pair) on one 7-bit line, whatever a certificate put in it: line breaks
+     * become a space, other unprintable characters {@code ?}, and backslashes and parentheses quoted-pairs.
+     */
     private static String commentSafe(String text) {
         if (!needsEscaping(text)) {
-            return text; // the usual HELO name or DN: no copy, no regular expression per mail
+            return text; // the usual DN: no copy, no regular expression per mail
         }
-        return LINE_BREAKS_AND_TABS.matcher(text).replaceAll(" ")
+        String oneLine = LINE_BREAKS_AND_TABS.matcher(text).replaceAll(" ");
+        return NOT_PRINTABLE_ASCII.matcher(oneLine).replaceAll("?")
             .replace("\\", "\\\\")
             .replace("(", "\\(")
             .replace(")", "\\)");
@@ -187,7 +197,7 @@ public final class ReceivedHeaderFormat {
     private static boolean needsEscaping(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\\' || c == '(' || c == ')' || c == '\r' || c == '\n' || c == '\t') {
+            if (c == '\\' || c == '(' || c == ')' || c < 0x20 || c > 0x7e) {
                 return true;
             }
         }

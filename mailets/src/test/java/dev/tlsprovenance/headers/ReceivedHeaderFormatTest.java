@@ -110,7 +110,7 @@ class ReceivedHeaderFormatTest {
             .build();
 
         assertThat(FORMAT.lines(hop, EHLO, BOB))
-            .contains("from 127.0.0.1 (EHLO bad\\)helo) ([127.0.0.1])")
+            .contains("from 127.0.0.1 (EHLO bad?helo) ([127.0.0.1])")
             .contains("(client certificate subject \"CN=evil\\) by attacker \\(x\" issuer \"CN=\\\"quoted\\\" issuer\""
                 + " presented, not checked by the listener)");
     }

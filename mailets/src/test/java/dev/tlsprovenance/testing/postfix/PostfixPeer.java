@@ -387,6 +387,12 @@ public final class PostfixPeer implements AutoCloseable {
             return this;
         }
 
+        /** With {@link #relayTo}: relay without STARTTLS (smtp_tls_security_level = none), for cleartext-path tests. */
+        public Builder relayInCleartext() {
+            this.relayTlsLevel = "none";
+            return this;
+        }
+
         public PostfixPeer start() throws IOException {
             return new PostfixPeer(this);
         }
