@@ -193,8 +193,15 @@ final class TlsClause {
             return CertificateClaim.NOT_PRESENTED;
         }
         if (lower.startsWith("client certificate subject ")) {
-            // This project's own comment: ... issuer "..." verified yes|no
-            return lower.endsWith(" verified yes") ? CertificateClaim.VERIFIED : CertificateClaim.FAILED;
+            // This project's own comment: ... issuer "..." [checked against "..."] verified yes | verified no |
+            // presented, not checked by the listener (a listener that only requested the certificate).
+            if (lower.endsWith(" verified yes")) {
+                return CertificateClaim.VERIFIED;
+            }
+            if (lower.endsWith(" presented, not checked by the listener")) {
+                return CertificateClaim.PRESENTED_NOT_VERIFIED;
+            }
+            return lower.endsWith(" verified no") ? CertificateClaim.FAILED : CertificateClaim.UNKNOWN;
         }
         if (lower.startsWith("client cn ")) {
             if (lower.endsWith("(verified ok)")) {

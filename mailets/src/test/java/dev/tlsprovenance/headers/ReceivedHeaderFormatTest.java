@@ -19,6 +19,10 @@ import dev.tlsprovenance.provenance.CertificateVerification;
 import dev.tlsprovenance.provenance.ProvenanceSamples;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
+import dev.tlsprovenance.verify.CertificateClaim;
+import dev.tlsprovenance.verify.Hop;
+import dev.tlsprovenance.verify.ReceivedLineParser;
+import dev.tlsprovenance.verify.TlsStatus;
 
 class ReceivedHeaderFormatTest {
 
@@ -97,6 +101,26 @@ class ReceivedHeaderFormatTest {
             TlsProvenance hop = ProvenanceSamples.starttlsInboundWithClientCertificate().toBuilder().peerVerification(verification).build();
             assertThat(FORMAT.lines(hop, EHLO, BOB)).as(verification.toString()).contains(comment);
         });
+    }
+
+    /** The verifier reads each certificate state of our own line back as the same state: writer and reader agree. */
+    @Test
+    void verifierReadsEveryClientCertificateStateOfOurLineBack() {
+        Map<CertificateVerification, CertificateClaim> expected = new LinkedHashMap<>();
+        expected.put(CertificateVerification.verified("private-ca:/etc/james/conf/partner-ca.pem", "name mx.partner.test"),
+            CertificateClaim.VERIFIED);
+        expected.put(CertificateVerification.verified("listener-truststore"), CertificateClaim.VERIFIED);
+        expected.put(CertificateVerification.failed("private-ca:/ca.pem", "expired"), CertificateClaim.FAILED);
+        expected.put(CertificateVerification.notChecked(), CertificateClaim.PRESENTED_NOT_VERIFIED);
+        expected.forEach((verification, claim) -> {
+            TlsProvenance hop = ProvenanceSamples.starttlsInboundWithClientCertificate().toBuilder().peerVerification(verification).build();
+            Hop read = ReceivedLineParser.parse(FORMAT.value(hop, EHLO, BOB));
+            assertThat(read.tls()).as(verification.toString()).isEqualTo(TlsStatus.YES);
+            assertThat(read.clientCertificate()).as(verification.toString()).isEqualTo(claim);
+        });
+        TlsProvenance none = ProvenanceSamples.starttlsInboundWithClientCertificate().toBuilder()
+            .peerCertificate(null).peerVerification(CertificateVerification.notPresented()).build();
+        assertThat(ReceivedLineParser.parse(FORMAT.value(none, EHLO, BOB)).clientCertificate()).isEqualTo(CertificateClaim.NOT_PRESENTED);
     }
 
     @Test
