@@ -3,15 +3,11 @@ package dev.tlsprovenance.headers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-
+import dev.tlsprovenance.policy.CertificateIdentities;
 import dev.tlsprovenance.provenance.CertificateSummary;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.VerificationStatus;
@@ -24,7 +20,8 @@ import dev.tlsprovenance.provenance.VerificationStatus;
  *
  * <p>Entries (comma separated): a SHA-256 fingerprint of the DER certificate as 64 hex digits, optionally with
  * colons and/or a {@code sha256:} prefix; or a host name, matched case-insensitively against the certificate's
- * subject alternative names and its subject common name.
+ * DNS identities by RFC 6125 ({@code CertificateIdentities}): its DNS subject alternative names, and its common name
+ * only when it has no DNS name and exactly one CN.
  */
 public final class TrustedRelays {
 
@@ -82,29 +79,12 @@ public final class TrustedRelays {
         if (fingerprints.contains(normalisedFingerprint(certificate.sha256Fingerprint()))) {
             return true;
         }
-        return certificate.subjectAltNames().stream().map(TrustedRelays::withoutTypePrefix).map(TrustedRelays::normalisedName)
-            .anyMatch(names::contains)
-            || commonName(certificate.subject()).map(TrustedRelays::normalisedName).map(names::contains).orElse(false);
-    }
-
-    /** Accepts both {@code relay.test} and a typed form such as {@code DNS:relay.test}. */
-    private static String withoutTypePrefix(String subjectAltName) {
-        int colon = subjectAltName.indexOf(':');
-        return colon > 0 && subjectAltName.substring(0, colon).chars().allMatch(Character::isLetter)
-            ? subjectAltName.substring(colon + 1).trim()
-            : subjectAltName.trim();
-    }
-
-    private static Optional<String> commonName(String subjectDn) {
-        try {
-            return new LdapName(subjectDn).getRdns().stream()
-                .filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
-                .map(Rdn::getValue)
-                .map(String::valueOf)
-                .reduce((first, second) -> second);
-        } catch (InvalidNameException notADistinguishedName) {
-            return Optional.empty();
-        }
+        // RFC 6125, as for client-names and server names: the DNS SANs when there are any, else the sole CN.
+        List<String> dnsNames = certificate.subjectAltNames().stream()
+            .filter(name -> name.regionMatches(true, 0, "DNS:", 0, 4)).map(name -> name.substring(4))
+            .collect(Collectors.toList());
+        return CertificateIdentities.dnsIdentities(certificate.subject(), dnsNames).stream()
+            .map(TrustedRelays::normalisedName).anyMatch(names::contains);
     }
 
     private static String normalisedFingerprint(String fingerprint) {

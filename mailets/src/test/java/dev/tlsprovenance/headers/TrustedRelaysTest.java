@@ -34,6 +34,29 @@ class TrustedRelaysTest {
         assertThat(TrustedRelays.parse("cn-only.partner.test").trusts(withoutSans)).isTrue();
     }
 
+    /** RFC 6125: a CN beside a DNS SAN, or the second of two CNs, names nothing (generated over the listed name). */
+    @Test
+    void aCommonNameCountsOnlyWithoutDnsNamesAndOnlyWhenItIsTheOnlyOne() {
+        for (String listed : java.util.List.of("mx.partner.test", "second.partner.test")) {
+            TlsProvenance cnBesideOtherSan = withCertificate("CN=mx.partner.test,O=P", java.util.List.of("DNS:other.partner.test"));
+            TlsProvenance twoCns = withCertificate("CN=second.partner.test,CN=mx.partner.test,O=P", java.util.List.of());
+            TlsProvenance ipSanOnly = withCertificate("CN=" + listed + ",O=P", java.util.List.of("IP:192.0.2.1"));
+
+            assertThat(TrustedRelays.parse(listed).trusts(cnBesideOtherSan)).as(listed).isFalse();
+            assertThat(TrustedRelays.parse(listed).trusts(twoCns)).as(listed).isFalse();
+            assertThat(TrustedRelays.parse(listed).trusts(ipSanOnly)).as("no DNS SAN: the sole CN counts").isTrue();
+        }
+        assertThat(TrustedRelays.parse("other.partner.test")
+            .trusts(withCertificate("CN=mx.partner.test,O=P", java.util.List.of("DNS:other.partner.test")))).isTrue();
+    }
+
+    private static TlsProvenance withCertificate(String subject, java.util.List<String> subjectAltNames) {
+        return VERIFIED_RELAY.toBuilder()
+            .peerCertificate(new dev.tlsprovenance.provenance.CertificateSummary(subject, "CN=CA", subjectAltNames, "01",
+                "ef".repeat(32), ProvenanceSamples.TIME, ProvenanceSamples.TIME))
+            .build();
+    }
+
     @Test
     void neverTrustsCleartextOrACertificateThatWasNotVerified() {
         TrustedRelays relays = TrustedRelays.parse("relay.partner.test");
