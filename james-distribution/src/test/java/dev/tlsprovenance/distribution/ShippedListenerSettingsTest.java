@@ -91,7 +91,8 @@ class ShippedListenerSettingsTest {
 
     @Test
     void systemdAcceptsTheUnit() throws Exception {
-        Assumptions.assumeTrue(onPath("systemd-analyze"), "systemd-analyze not installed");
+        // Skipped on a developer machine without systemd; in CI (.ci/run installs it) a missing tool fails the test.
+        Assumptions.assumeTrue(onPath("systemd-analyze") || "true".equals(System.getenv("CI")), "systemd-analyze not installed");
         Path bin = Files.createDirectories(installation.resolve("bin"));
         Files.copy(Path.of("src/main/bin/james-server"), bin.resolve("james-server"));
         bin.resolve("james-server").toFile().setExecutable(true);
