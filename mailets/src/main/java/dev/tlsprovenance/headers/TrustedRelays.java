@@ -80,10 +80,7 @@ public final class TrustedRelays {
             return true;
         }
         // RFC 6125, as for client-names and server names: the DNS SANs when there are any, else the sole CN.
-        List<String> dnsNames = certificate.subjectAltNames().stream()
-            .filter(name -> name.regionMatches(true, 0, "DNS:", 0, 4)).map(name -> name.substring(4))
-            .collect(Collectors.toList());
-        return CertificateIdentities.dnsIdentities(certificate.subject(), dnsNames).stream()
+        return CertificateIdentities.dnsIdentities(certificate).stream()
             .map(TrustedRelays::normalisedName).anyMatch(names::contains);
     }
 

@@ -18,6 +18,8 @@ import javax.naming.directory.Attribute;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
+import dev.tlsprovenance.provenance.CertificateSummary;
+
 /**
  * The DNS names a certificate vouches for, and how they match an expected name, per RFC 6125: the same rule for
  * client certificates ({@code client-names} of a policy row) and server certificates (outbound {@code names}).
@@ -71,6 +73,17 @@ public final class CertificateIdentities {
             soleCommonName(subjectDn).map(CertificateIdentities::normalise).ifPresent(names::add);
         }
         return List.copyOf(names);
+    }
+
+    /** The same rule from a recorded summary, whose SANs are typed ({@code DNS:name}, {@code IP:address}, ...). */
+    public static List<String> dnsIdentities(CertificateSummary certificate) {
+        List<String> dnsNames = new ArrayList<>();
+        for (String alternativeName : certificate.subjectAltNames()) {
+            if (alternativeName.regionMatches(true, 0, "DNS:", 0, 4)) {
+                dnsNames.add(alternativeName.substring(4));
+            }
+        }
+        return dnsIdentities(certificate.subject(), dnsNames);
     }
 
     /** True when one of the presented identities satisfies one of the expected names or patterns. */

@@ -1,6 +1,5 @@
 package dev.tlsprovenance.policy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,7 +49,7 @@ public final class RecordedInboundCheck {
                 + (hop.peerVerification().reason().isEmpty() ? "" : ": " + hop.peerVerification().reason()) + ")");
         }
         CertificateSummary certificate = hop.peerCertificate().get();
-        List<String> names = namesOf(certificate);
+        List<String> names = CertificateIdentities.dnsIdentities(certificate);
         if (!row.clientCertificate().namesMatch(names)) {
             return Optional.of(needsCertificate + " but its names " + names + " match none of the expected "
                 + row.clientCertificate().expectedNames());
@@ -70,16 +69,5 @@ public final class RecordedInboundCheck {
     private static boolean verifiedByPublicKeyPin(TlsProvenance hop, NamespacePolicy row) {
         String detail = hop.peerVerification().reason();
         return row.clientCertificate().pinsSha256().stream().anyMatch(pin -> detail.contains("public-key pin " + pin));
-    }
-
-    /** The recorded certificate's DNS identities, by the same RFC 6125 rule as at SMTP time. */
-    private static List<String> namesOf(CertificateSummary certificate) {
-        List<String> dnsNames = new ArrayList<>();
-        for (String alternativeName : certificate.subjectAltNames()) {
-            if (alternativeName.regionMatches(true, 0, "DNS:", 0, 4)) {
-                dnsNames.add(alternativeName.substring(4));
-            }
-        }
-        return CertificateIdentities.dnsIdentities(certificate.subject(), dnsNames);
     }
 }
