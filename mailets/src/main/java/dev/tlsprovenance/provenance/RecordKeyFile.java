@@ -1,16 +1,11 @@
 package dev.tlsprovenance.provenance;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +15,8 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+
+import dev.tlsprovenance.secrets.OwnerOnlyFiles;
 
 /**
  * The file that holds the secret(s) of a {@link RecordSeal}: text, {@code #} comments and blank lines ignored, one
@@ -34,8 +31,6 @@ import java.util.Set;
  */
 public final class RecordKeyFile {
     public static final int GENERATED_SECRET_BYTES = 32;
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     private static final Set<PosixFilePermission> NOT_FOR_OTHERS = EnumSet.of(
         PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
         PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -94,56 +89,17 @@ public final class RecordKeyFile {
      * A concurrent creator (another process starting on the same {@code var/}) wins or loses whole.
      */
     static boolean create(Path file, SecureRandom random) throws RecordKeyException {
-        Path directory = file.toAbsolutePath().getParent();
-        boolean posix = Files.getFileAttributeView(directory.getRoot(), PosixFileAttributeView.class) != null;
         byte[] secret = new byte[GENERATED_SECRET_BYTES];
         random.nextBytes(secret);
         String content = "# James TLS Provenance record key: the HMAC-SHA256 secret that seals inbound TLS records.\n"
             + "# Keep it secret (mode 0600). Nodes of one deployment share one key; see docs/inbound-tls-policy.md.\n"
             + "# Key id " + RecordSeal.of(secret).currentKeyId() + ". Older keys may follow the first line during a rotation.\n"
             + Base64.getEncoder().encodeToString(secret) + "\n";
-        Path temporary = null;
         try {
-            if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory, posix ? ownerOnlyDirectory() : new FileAttribute<?>[0]);
-            }
-            temporary = directory.resolve("." + file.getFileName() + "." + Long.toHexString(random.nextLong()) + ".tmp");
-            FileAttribute<?>[] mode = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
-            try (FileChannel channel = FileChannel.open(temporary,
-                    EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), mode)) {
-                channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
-                channel.force(true);
-            }
-            try {
-                Files.createLink(file, temporary);
-            } catch (FileAlreadyExistsException someoneElseWon) {
-                return false;
-            } catch (UnsupportedOperationException | IOException noHardLinks) {
-                // A file system without hard links: a rename that refuses an existing target is the next best thing.
-                if (Files.exists(file)) {
-                    return false;
-                }
-                Files.move(temporary, file);
-                temporary = null;
-            }
-            return true;
+            return OwnerOnlyFiles.createNew(file, content.getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new RecordKeyException(file, "cannot create it: " + e);
-        } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // a stray temporary file is harmless; the key file itself is complete or absent
-                }
-            }
         }
-    }
-
-    private static FileAttribute<?>[] ownerOnlyDirectory() {
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(EnumSet.of(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))};
     }
 
     private static void checkMode(Path file) throws RecordKeyException {

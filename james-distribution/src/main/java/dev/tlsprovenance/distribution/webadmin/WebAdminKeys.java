@@ -3,16 +3,9 @@ package dev.tlsprovenance.distribution.webadmin;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.io.Writer;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -23,7 +16,6 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
@@ -32,6 +24,8 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.tlsprovenance.secrets.OwnerOnlyFiles;
 
 /**
  * The RSA key pair of WebAdmin's tokens. At first start the distribution generates it where
@@ -43,8 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class WebAdminKeys {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebAdminKeys.class);
     static final int RSA_BITS = 2048;
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private WebAdminKeys() {
     }
@@ -114,18 +106,10 @@ public final class WebAdminKeys {
         return text.toString();
     }
 
-    /** CREATE_NEW with the mode set at creation: the key is never readable by others, not even for an instant. */
+    /** Owner-only from the first instant, complete or absent, never over an existing file: {@link OwnerOnlyFiles}. */
     private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Path directory = file.toAbsolutePath().getParent();
-        if (!Files.exists(directory)) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-        }
-        FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE);
-        try (Writer writer = Channels.newWriter(Files.newByteChannel(file,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly), StandardCharsets.US_ASCII)) {
-            writer.write(content);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(file + " appeared while generating the WebAdmin keys; not overwritten", e);
+        if (!OwnerOnlyFiles.createNew(file, content.getBytes(StandardCharsets.US_ASCII))) {
+            throw new IOException(file + " appeared while generating the WebAdmin keys; not overwritten");
         }
     }
 }
