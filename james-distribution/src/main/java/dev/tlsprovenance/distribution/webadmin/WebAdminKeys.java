@@ -3,9 +3,16 @@ package dev.tlsprovenance.distribution.webadmin;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -16,6 +23,7 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMParser;
@@ -24,8 +32,6 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.tlsprovenance.secrets.OwnerOnlyFiles;
 
 /**
  * The RSA key pair of WebAdmin's tokens. At first start the distribution generates it where
@@ -37,6 +43,8 @@ import dev.tlsprovenance.secrets.OwnerOnlyFiles;
 public final class WebAdminKeys {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebAdminKeys.class);
     static final int RSA_BITS = 2048;
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private WebAdminKeys() {
     }
@@ -106,10 +114,22 @@ public final class WebAdminKeys {
         return text.toString();
     }
 
-    /** Owner-only from the first instant, complete or absent, never over an existing file: {@link OwnerOnlyFiles}. */
+    /**
+     * CREATE_NEW with the mode set at creation: the key is never readable by others, not even for an instant.
+     * Not the extension's {@code secrets.OwnerOnlyFiles}: this runs in the server's main before James loads
+     * {@code extensions-jars/}, so no extension class is on the class path here.
+     */
     private static void writeOwnerOnly(Path file, String content) throws IOException {
-        if (!OwnerOnlyFiles.createNew(file, content.getBytes(StandardCharsets.US_ASCII))) {
-            throw new IOException(file + " appeared while generating the WebAdmin keys; not overwritten");
+        Path directory = file.toAbsolutePath().getParent();
+        if (!Files.exists(directory)) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        }
+        FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE);
+        try (Writer writer = Channels.newWriter(Files.newByteChannel(file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly), StandardCharsets.US_ASCII)) {
+            writer.write(content);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(file + " appeared while generating the WebAdmin keys; not overwritten", e);
         }
     }
 }
