@@ -14,8 +14,9 @@ import java.util.EnumSet;
 
 /**
  * Creates a secret file (a key) that is readable by its owner only from the first instant, is complete or absent,
- * and never replaces a file that exists. Used for every secret the server generates at its first start (the record
- * key, WebAdmin's token keys), so that each gets the same guarantees.
+ * and never replaces a file that exists. Used for the secrets the extension generates (the record key). The
+ * distribution's WebAdmin keys have their own writer: they are made in the server's main, before James loads
+ * {@code extensions-jars/}, where no extension class is on the class path.
  *
  * <p>The content goes to a temporary file in the same directory created with mode 0600, is forced to disk, and is then
  * hard-linked to its name (a link fails if the name exists, so two processes starting on one {@code var/} cannot both
