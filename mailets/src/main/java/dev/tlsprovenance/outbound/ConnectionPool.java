@@ -31,6 +31,11 @@ public final class ConnectionPool implements AutoCloseable {
         this.idleTimeout = idleTimeout;
     }
 
+    /** The name we give in EHLO, which is also the local host of every record. */
+    public String heloName() {
+        return connector.heloName();
+    }
+
     /** An idle connection that still answers RSET, else a new one. */
     public SmtpConnection borrow(NextHop hop, OutboundTls tls, OutboundLevel level, boolean requireTls)
             throws AttemptFailedException {

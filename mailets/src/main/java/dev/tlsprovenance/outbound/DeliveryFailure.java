@@ -13,13 +13,20 @@ public final class DeliveryFailure {
     private final String finalStatus;
     private final String diagnostic;
     private final int remoteCode;
+    private final String remoteReply;
 
     private DeliveryFailure(boolean temporary, String enhancedStatus, String finalStatus, String diagnostic, int remoteCode) {
+        this(temporary, enhancedStatus, finalStatus, diagnostic, remoteCode, "");
+    }
+
+    private DeliveryFailure(boolean temporary, String enhancedStatus, String finalStatus, String diagnostic, int remoteCode,
+                            String remoteReply) {
         this.temporary = temporary;
         this.enhancedStatus = enhancedStatus;
         this.finalStatus = finalStatus;
         this.diagnostic = Objects.requireNonNull(diagnostic);
         this.remoteCode = remoteCode;
+        this.remoteReply = Objects.requireNonNull(remoteReply);
     }
 
     /** The next hop cannot give us the TLS the row demands (no STARTTLS, 454): 4.7.10 now, 5.7.10 at the end. */
@@ -42,6 +49,14 @@ public final class DeliveryFailure {
         return new DeliveryFailure(true, "4.4.1", "4.4.1", diagnostic, 0);
     }
 
+    /**
+     * The outbound ledger cannot be written and the row requires a record of every attempt: nothing is sent, the
+     * recipients wait in the queue (4.3.0, mail system full or unusable) until the ledger can be written again.
+     */
+    public static DeliveryFailure ledgerUnavailable(String diagnostic) {
+        return new DeliveryFailure(true, "4.3.0", "4.3.0", diagnostic, 0);
+    }
+
     /** The peer's own answer; its class decides whether we retry. */
     public static DeliveryFailure remote(SmtpReply reply, String during) {
         String enhanced = reply.enhancedCode();
@@ -49,7 +64,7 @@ public final class DeliveryFailure {
             enhanced = reply.isPermanentFailure() ? "5.0.0" : "4.0.0";
         }
         return new DeliveryFailure(!reply.isPermanentFailure(), enhanced, enhanced,
-            "remote server answered " + during + ": " + reply, reply.code());
+            "remote server answered " + during + ": " + reply, reply.code(), reply.toString());
     }
 
     /**
@@ -60,12 +75,12 @@ public final class DeliveryFailure {
         if (!enhancedStatus.substring(1).startsWith(".7.") || enhancedStatus.equals("5.7.30")) {
             return this;
         }
-        return new DeliveryFailure(temporary, enhancedStatus, "5.7.30", "REQUIRETLS: " + diagnostic, remoteCode);
+        return new DeliveryFailure(temporary, enhancedStatus, "5.7.30", "REQUIRETLS: " + diagnostic, remoteCode, remoteReply);
     }
 
     /** The same failure once the retries are exhausted: permanent. */
     public DeliveryFailure finalised() {
-        return new DeliveryFailure(false, finalStatus, finalStatus, diagnostic, remoteCode);
+        return new DeliveryFailure(false, finalStatus, finalStatus, diagnostic, remoteCode, remoteReply);
     }
 
     public boolean isTemporary() {
@@ -87,6 +102,11 @@ public final class DeliveryFailure {
     /** The SMTP code the peer gave, 0 when the failure is ours (TLS, network). */
     public int remoteCode() {
         return remoteCode;
+    }
+
+    /** The peer's reply on one line ("550 5.1.1 no such user"), "" when the failure is ours. */
+    public String remoteReply() {
+        return remoteReply;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tlsprovenance.outbound;
 
+import dev.tlsprovenance.policy.OutboundLevel;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -26,6 +28,7 @@ final class DeliverySettings {
     private Duration idleTimeout;
     private Optional<String> ledger;
     private long ledgerMaxBytes;
+    private Optional<OutboundLevel> ledgerRequiredFrom;
 
     private DeliverySettings() {
     }
@@ -46,6 +49,9 @@ final class DeliverySettings {
         String ledger = params.text("ledger", DEFAULT_LEDGER);
         settings.ledger = ledger.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(ledger);
         settings.ledgerMaxBytes = params.integer("ledgerMaxBytes", 10 * 1024 * 1024, 1024);
+        String requiredFrom = params.text("ledgerRequiredFrom", OutboundLevel.ENCRYPT.token());
+        settings.ledgerRequiredFrom = requiredFrom.equalsIgnoreCase("never") ? Optional.empty()
+            : Optional.of(params.parse("ledgerRequiredFrom", requiredFrom, DeliverySettings::levelOrNever));
         if (settings.connectionTimeout.isZero() || settings.readTimeout.isZero()) {
             throw new MessagingException("connectionTimeout and readTimeout must be greater than zero");
         }
@@ -98,6 +104,19 @@ final class DeliverySettings {
 
     long ledgerMaxBytes() {
         return ledgerMaxBytes;
+    }
+
+    /** The weakest level whose deliveries wait while the ledger cannot be written; empty: none wait ({@code never}). */
+    Optional<OutboundLevel> ledgerRequiredFrom() {
+        return ledgerRequiredFrom;
+    }
+
+    private static OutboundLevel levelOrNever(String token) {
+        try {
+            return OutboundLevel.parse(token);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ", or never");
+        }
     }
 
     private static String blankToNull(String value) {

@@ -2,7 +2,10 @@ package dev.tlsprovenance.outbound;
 
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.policy.OutboundPolicy;
+import dev.tlsprovenance.provenance.CertificateVerification;
+import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.provenance.Transport;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -13,7 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Delivers one mail's recipients of one domain under that domain's outbound policy: tries the next hops in order
  * until one accepts a connection at the required TLS level, runs the transaction there, and reports per-recipient
- * outcomes plus one {@link TlsProvenance} per hop tried. Pure Java: no James types.
+ * outcomes plus one {@link HopAttempt} per hop tried. An attempt that ended before MAIL FROM is recorded with
+ * {@code transport=none} and the reason; so is a domain for which no hop could be tried at all (no next hop, DNS
+ * failure, unusable TLS material), so that every attempt leaves a record. Pure Java: no James types.
  */
 public final class OutboundDelivery {
     private final ConnectionPool pool;
@@ -33,12 +38,13 @@ public final class OutboundDelivery {
         try {
             tls = tlsCache.forPolicy(policy);
         } catch (IOException | IllegalArgumentException e) {
-            return failAll(envelope, DeliveryFailure.cryptographicFailure("TLS material of the policy unusable: " + e.getMessage()), List.of());
+            return notAttempted(domain, policy, envelope, attempt,
+                DeliveryFailure.cryptographicFailure("TLS material of the policy unusable: " + e.getMessage()));
         }
         if (hops.isEmpty()) {
-            return failAll(envelope, DeliveryFailure.network("no next hop found for " + domain), List.of());
+            return notAttempted(domain, policy, envelope, attempt, DeliveryFailure.network("no next hop found for " + domain));
         }
-        List<TlsProvenance> attempts = new ArrayList<>();
+        List<HopAttempt> attempts = new ArrayList<>();
         DeliveryFailure lastFailure = null;
         for (NextHop hop : hops) {
             SmtpConnection connection;
@@ -46,15 +52,18 @@ public final class OutboundDelivery {
                 connection = pool.borrow(hop, tls, level, envelope.requireTls());
             } catch (AttemptFailedException e) {
                 lastFailure = envelope.requireTls() ? e.failure().underRequireTls() : e.failure();
-                attempts.add(e.facts().recipientDomain(domain).attempt(attempt).time(clock.instant())
-                    .outcome(e.failure().toString()).build());
+                TlsProvenance record = e.facts().transport(Transport.NONE).recipientDomain(domain).attempt(attempt)
+                    .time(clock.instant()).outcome(e.failure().toString()).build();
+                attempts.add(HopAttempt.nothingSent(record, envelope.recipients(), lastFailure));
                 continue;
             }
             if (envelope.requireTls() && !connection.offersRequireTls()) {
                 pool.release(connection, tls);
                 lastFailure = DeliveryFailure.requireTlsUnsupported(
                     "REQUIRETLS: next hop " + hop + " did not offer REQUIRETLS after STARTTLS");
-                attempts.add(record(connection, envelope, domain, attempt, lastFailure.toString()));
+                TlsProvenance record = record(connection, envelope, domain, attempt, lastFailure.toString())
+                    .toBuilder().transport(Transport.NONE).build();
+                attempts.add(HopAttempt.nothingSent(record, envelope.recipients(), lastFailure));
                 continue;
             }
             List<RecipientOutcome> outcomes;
@@ -69,10 +78,25 @@ public final class OutboundDelivery {
                     outcomes.add(RecipientOutcome.failed(recipient, lost));
                 }
             }
-            attempts.add(record(connection, envelope, domain, attempt, summary(outcomes)));
+            attempts.add(HopAttempt.sent(record(connection, envelope, domain, attempt, summary(outcomes)), outcomes));
             return new DomainDeliveryResult(outcomes, attempts);
         }
         return failAll(envelope, lastFailure, attempts);
+    }
+
+    /**
+     * The result for a domain whose recipients could not be tried at any hop (DNS failure, no next hop, unusable TLS
+     * material): one record with {@code transport=none} and the reason, and the same failure for every recipient.
+     */
+    public DomainDeliveryResult notAttempted(String domain, OutboundPolicy policy, Envelope envelope, int attempt,
+                                             DeliveryFailure failure) {
+        DeliveryFailure reported = envelope.requireTls() ? failure.underRequireTls() : failure;
+        TlsProvenance record = TlsProvenance.builder(Direction.OUTBOUND).transport(Transport.NONE)
+            .localHost(pool.heloName()).remoteAddress("").recipientDomain(domain)
+            .policyLevel(SmtpConnector.effectiveLevel(policy.level(), envelope.requireTls()).token())
+            .requireTls(envelope.requireTls()).peerVerification(CertificateVerification.notChecked())
+            .attempt(attempt).time(clock.instant()).outcome(failure.toString()).build();
+        return failAll(envelope, reported, List.of(HopAttempt.nothingSent(record, envelope.recipients(), reported)));
     }
 
     /** The connection may have been opened for another mail: what belongs to this mail comes from its envelope. */
@@ -81,7 +105,7 @@ public final class OutboundDelivery {
             .time(clock.instant()).outcome(outcome).build();
     }
 
-    private static DomainDeliveryResult failAll(Envelope envelope, DeliveryFailure failure, List<TlsProvenance> attempts) {
+    private static DomainDeliveryResult failAll(Envelope envelope, DeliveryFailure failure, List<HopAttempt> attempts) {
         List<RecipientOutcome> outcomes = envelope.recipients().stream()
             .map(recipient -> RecipientOutcome.failed(recipient, failure))
             .collect(Collectors.toList());

@@ -6,8 +6,10 @@ import dev.tlsprovenance.provenance.VerificationStatus;
 /**
  * One grep-able line per delivery attempt, in the spirit of Postfix's TLS logging:
  * {@code domain=partner.test next-hop=mx.partner.test:25 addr=192.0.2.1 tls=verify transport=starttls
- * protocol=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verified=yes trust=jvm-default peer="CN=mx.partner.test"
- * fallback=no requiretls=no attempt=1 outcome="250 2.0.0 Ok"}.
+ * protocol=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=verified trust=jvm-default peer="CN=mx.partner.test"
+ * fallback=no requiretls=no attempt=1 outcome="250 2.0.0 Ok"}. {@code transport} and {@code verify} use the words of
+ * the ledger and of {@code X-TLS-Provenance} ({@link dev.tlsprovenance.provenance.Transport},
+ * {@link VerificationStatus}): one fact, one spelling, wherever an administrator greps for it.
  */
 public final class OutboundLogLine {
     private OutboundLogLine() {
@@ -23,7 +25,7 @@ public final class OutboundLogLine {
             .append(" protocol=").append(attempt.protocol().orElse("-"))
             .append(" cipher=").append(attempt.cipherSuite().orElse("-"))
             .append(" bits=").append(attempt.cipherBits())
-            .append(" verified=").append(verified(attempt.peerVerification().status()))
+            .append(" verify=").append(attempt.peerVerification().status().token())
             .append(" trust=").append(attempt.peerVerification().trust().isEmpty() ? "-" : attempt.peerVerification().trust());
         if (!attempt.peerVerification().reason().isEmpty()) {
             line.append(" reason=").append(quoted(attempt.peerVerification().reason()));
@@ -34,19 +36,6 @@ public final class OutboundLogLine {
             .append(" attempt=").append(attempt.attempt())
             .append(" outcome=").append(quoted(attempt.outcome().orElse("")));
         return line.toString();
-    }
-
-    private static String verified(VerificationStatus status) {
-        switch (status) {
-            case VERIFIED:
-                return "yes";
-            case FAILED:
-                return "no";
-            case NOT_PRESENTED:
-                return "no-certificate";
-            default:
-                return "not-checked";
-        }
     }
 
     private static String quoted(String text) {

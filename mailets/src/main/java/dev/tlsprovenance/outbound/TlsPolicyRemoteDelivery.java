@@ -1,7 +1,12 @@
 package dev.tlsprovenance.outbound;
 
+import dev.tlsprovenance.ledger.JsonLinesFile;
+import dev.tlsprovenance.ledger.Ledger;
+import dev.tlsprovenance.ledger.MailIdentity;
+import dev.tlsprovenance.ledger.OutboundLedgerLine;
 import dev.tlsprovenance.mail.ProvenanceAttributes;
 import dev.tlsprovenance.policy.NamespacePolicy;
+import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.policy.Smarthost;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
@@ -55,7 +60,12 @@ import reactor.core.scheduler.Schedulers;
  * recipients get an RFC 3464 DSN (5.7.10, 5.7.5, 5.7.30 or the peer's own code) naming the reason. Delivered
  * recipients are never sent again. Every attempt is recorded on the mail (attribute
  * {@code dev.tlsprovenance.outbound}), logged on one line (logger {@code dev.tlsprovenance.outbound.attempts}) and
- * appended to the JSON-lines ledger. Mails for the same next hop share pooled TLS connections.
+ * appended to the JSON-lines ledger ({@link OutboundLedgerLine}: mail, Message-ID, sender, recipients and their
+ * outcome, policy row, TLS facts), including attempts that sent nothing ({@code transport=none}: DNS failure, no
+ * connection, no STARTTLS). When the ledger cannot be written, recipients whose row's level is
+ * {@code ledgerRequiredFrom} or stronger (default {@code encrypt}; {@code never} to switch it off) are not sent:
+ * they wait in the queue ({@code 4.3.0}, without using up their retries) until it can, so that no required-TLS
+ * delivery happens without its record; the others go on. Mails for the same next hop share pooled TLS connections.
  * <pre>{@code
  * <processor state="transport" enableJmx="true">
  *   ...
@@ -71,6 +81,7 @@ import reactor.core.scheduler.Schedulers;
  *     <idleTimeout>30s</idleTimeout>
  *     <ledger>file://var/tls-ledger/outbound.jsonl</ledger>
  *     <ledgerMaxBytes>10485760</ledgerMaxBytes>
+ *     <ledgerRequiredFrom>encrypt</ledgerRequiredFrom>
  *     <!-- optional: hand failures to a processor (e.g. with DSNBounce) instead of our own DSN -->
  *     <!-- <bounceProcessor>bounces</bounceProcessor> -->
  *   </mailet>
@@ -103,7 +114,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private MailQueue queue;
     private ConnectionPool pool;
     private OutboundDelivery delivery;
-    private Optional<OutboundLedger> ledger;
+    private Optional<Ledger> ledger;
     private Scheduler deliveryThreads;
     private Scheduler dequeueThread;
     private ScheduledExecutorService evictor;
@@ -154,9 +165,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             .subscribeOn(dequeueThread)
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
             .subscribe();
-        LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={}", settings.outgoingQueue(),
-            settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
-            ledger.map(l -> l.file().toString()).orElse("none"));
+        LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
+            settings.outgoingQueue(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
+            ledger.map(l -> l.file().toString()).orElse("none"), settings.ledgerRequiredFrom().map(OutboundLevel::token).orElse("never"));
     }
 
     private String defaultHeloName() {
@@ -164,7 +175,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         return helo == null ? "localhost" : helo.toString();
     }
 
-    private OutboundLedger ledgerAt(String location) {
+    private Ledger ledgerAt(String location) {
         Path file;
         try {
             file = location.startsWith("file://") || location.startsWith("classpath:")
@@ -172,7 +183,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         } catch (IOException e) {
             throw new UncheckedIOException("ledger: cannot resolve '" + location + "'", e);
         }
-        return new OutboundLedger(file, settings.ledgerMaxBytes(), 5);
+        return new Ledger("outbound ledger", new JsonLinesFile(file, settings.ledgerMaxBytes(), 5));
     }
 
     @Override
@@ -227,7 +238,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private void deliver(Mail mail) throws MessagingException {
         int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
         int attempt = retries + 1;
+        boolean retriesLeft = retries < settings.maxRetries();
         boolean requireTls = requiresTls(mail);
+        MailIdentity identity = identityOf(mail);
         MessageContent content = out -> {
             try {
                 mail.getMessage().writeTo(out);
@@ -236,23 +249,37 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             }
         };
         List<MailAddress> retry = new ArrayList<>();
+        List<MailAddress> waitingForLedger = new ArrayList<>();
+        boolean attempted = false;
         Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed = new LinkedHashMap<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain(mail.getRecipients()).entrySet()) {
             NamespacePolicy row = policies.current().lookup(domain.getKey());
-            List<NextHop> hops;
+            OutboundLevel level = SmtpConnector.effectiveLevel(row.outbound().level(), requireTls);
+            boolean recordRequired = ledgerRequired(level);
+            if (recordRequired && !ledger.get().isWritable()) {
+                DeliveryFailure deferred = DeliveryFailure.ledgerUnavailable("the outbound ledger " + ledger.get().file()
+                    + " cannot be written and row " + row.source() + " (" + level.token() + ") requires a record of every attempt");
+                waitingForLedger.addAll(domain.getValue());
+                mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(deferred.toString())));
+                continue;
+            }
+            attempted = true;
             DomainDeliveryResult result;
             Envelope envelope = new Envelope(mail.getMaybeSender().asString(""),
                 asStrings(domain.getValue()), requireTls);
             try {
-                hops = route(domain.getKey(), row);
+                List<NextHop> hops = route(domain.getKey(), row);
                 result = delivery.deliver(domain.getKey(), row.outbound(), hops, envelope, content, attempt);
             } catch (IOException e) {
-                result = new DomainDeliveryResult(asStrings(domain.getValue()).stream()
-                    .map(r -> RecipientOutcome.failed(r, DeliveryFailure.network(e.getMessage())))
-                    .collect(java.util.stream.Collectors.toList()), List.of());
+                result = delivery.notAttempted(domain.getKey(), row.outbound(), envelope, attempt,
+                    DeliveryFailure.network(e.getMessage()));
             }
-            for (TlsProvenance record : result.attempts()) {
-                record(mail, record, row);
+            List<HopAttempt> hopAttempts = result.hopAttempts();
+            for (int i = 0; i < hopAttempts.size(); i++) {
+                boolean last = i == hopAttempts.size() - 1;
+                // the last hop's line tells the recipients' fate in this attempt: delivered, deferred or bounced
+                List<RecipientOutcome> outcomes = last ? result.outcomes() : hopAttempts.get(i).outcomes();
+                record(mail, identity, hopAttempts.get(i), row, ledgerRecipients(outcomes, retriesLeft || !last), recordRequired);
             }
             Optional<String> lastHop = result.attempts().isEmpty() ? Optional.empty()
                 : result.attempts().get(result.attempts().size() - 1).nextHop();
@@ -262,7 +289,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
                     continue;
                 }
                 DeliveryFailure failure = outcome.failure().get();
-                if (failure.isTemporary() && retries < settings.maxRetries()) {
+                if (failure.isTemporary() && retriesLeft) {
                     retry.add(recipient);
                     mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(failure.toString())));
                 } else {
@@ -274,29 +301,75 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         if (!failed.isEmpty()) {
             bounces.bounceOrHandToError(mail, failed);
         }
+        retry.addAll(waitingForLedger);
         if (!retry.isEmpty()) {
             mail.setRecipients(retry);
-            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attempt)));
-            Duration delay = settings.retrySchedule().delayBeforeRetry(attempt);
-            LOGGER.info("Mail {}: {} recipient(s) to retry in {} (attempt {} of {})", mail.getName(), retry.size(), delay,
-                attempt + 1, settings.maxRetries() + 1);
+            // waiting for the ledger is not an attempt: it does not use up the mail's retries
+            int attemptsMade = attempted ? attempt : retries;
+            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attemptsMade)));
+            Duration delay = settings.retrySchedule().delayBeforeRetry(Math.max(1, attemptsMade));
+            if (!waitingForLedger.isEmpty()) {
+                LOGGER.info("Mail {}: {} recipient(s) deferred (4.3.0) until the outbound ledger can be written; next try in {}",
+                    mail.getName(), waitingForLedger.size(), delay);
+            }
+            if (waitingForLedger.size() < retry.size()) {
+                LOGGER.info("Mail {}: {} recipient(s) to retry in {} (attempt {} of {})", mail.getName(),
+                    retry.size() - waitingForLedger.size(), delay, attempt + 1, settings.maxRetries() + 1);
+            }
             queue.enQueue(mail, delay);
         }
     }
 
+    private boolean ledgerRequired(OutboundLevel level) {
+        return ledger.isPresent() && settings.ledgerRequiredFrom().map(from -> level.compareTo(from) >= 0).orElse(false);
+    }
+
+    /** @param moreTriesLeft whether a temporary failure will be tried again (else it is bounced now, finalised) */
+    private static List<OutboundLedgerLine.Recipient> ledgerRecipients(List<RecipientOutcome> outcomes, boolean moreTriesLeft) {
+        List<OutboundLedgerLine.Recipient> recipients = new ArrayList<>();
+        for (RecipientOutcome outcome : outcomes) {
+            if (outcome.isDelivered()) {
+                recipients.add(new OutboundLedgerLine.Recipient(outcome.recipient(), OutboundLedgerLine.Result.DELIVERED,
+                    outcome.replyCode(), outcome.replyStatus(), outcome.reply().orElse(""), ""));
+                continue;
+            }
+            DeliveryFailure failure = outcome.failure().get();
+            DeliveryFailure reported = failure.isTemporary() && !moreTriesLeft ? failure.finalised() : failure;
+            boolean ours = failure.remoteReply().isEmpty();
+            recipients.add(new OutboundLedgerLine.Recipient(outcome.recipient(),
+                reported.isTemporary() ? OutboundLedgerLine.Result.DEFERRED : OutboundLedgerLine.Result.FAILED,
+                failure.remoteCode(), reported.enhancedStatus(), failure.remoteReply(), ours ? failure.diagnostic() : ""));
+        }
+        return recipients;
+    }
+
+    private static MailIdentity identityOf(Mail mail) {
+        Optional<String> messageId;
+        try {
+            messageId = Optional.ofNullable(mail.getMessage() == null ? null : mail.getMessage().getMessageID());
+        } catch (MessagingException | RuntimeException e) {
+            messageId = Optional.empty();
+        }
+        return new MailIdentity(mail.getName(), messageId, mail.getMaybeSender().asString(""));
+    }
+
     /** Never throws: a recording problem must not make us send a delivered recipient again. */
-    private void record(Mail mail, TlsProvenance attempt, NamespacePolicy row) {
+    private void record(Mail mail, MailIdentity identity, HopAttempt hopAttempt, NamespacePolicy row,
+                        List<OutboundLedgerLine.Recipient> recipients, boolean recordRequired) {
+        TlsProvenance attempt = hopAttempt.record();
         try {
             ProvenanceAttributes.appendOutbound(mail, attempt);
         } catch (MalformedProvenanceException | RuntimeException e) {
             LOGGER.error("Mail {}: cannot record the attempt on the mail attribute {}", mail.getName(), ProvenanceAttributes.OUTBOUND, e);
         }
-        ATTEMPTS.info("{} mail={} row={}", OutboundLogLine.format(attempt), mail.getName(), row.source());
+        ATTEMPTS.info("{} mail={} row={} rcpt={}", OutboundLogLine.format(attempt), mail.getName(), row.source(),
+            recipients.stream().map(r -> r.address() + ":" + r.result().token()).collect(java.util.stream.Collectors.joining(",")));
         ledger.ifPresent(l -> {
-            try {
-                l.append(attempt);
-            } catch (IOException e) {
-                LOGGER.error("Cannot append to the outbound ledger {}", l.file(), e);
+            OutboundLedgerLine line = new OutboundLedgerLine(attempt, hopAttempt.nothingSentBecause(), identity, row.source(), recipients);
+            if (!l.append(line.toJson()) && recordRequired) {
+                // the probe passed and the write failed after the attempt (e.g. the disk filled up in between)
+                LOGGER.warn("Mail {}: the ledger line of this attempt could not be written; it is kept here: {}",
+                    mail.getName(), line);
             }
         });
     }

@@ -107,7 +107,7 @@ public final class TlsProvenance {
         this.attempt = builder.attempt;
         this.sessionId = nonBlank(builder.sessionId);
         this.time = Objects.requireNonNull(builder.time, "time");
-        if (!transport.isEncrypted() && (protocol.isPresent() || cipherSuite.isPresent())) {
+        if (!transport.isEncrypted() && transport.carriedMail() && (protocol.isPresent() || cipherSuite.isPresent())) {
             throw new IllegalArgumentException("a cleartext hop has no TLS protocol or cipher");
         }
     }

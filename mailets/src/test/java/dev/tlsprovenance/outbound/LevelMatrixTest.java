@@ -104,6 +104,9 @@ class LevelMatrixTest {
                     "Diagnostic-Code: smtp; 550 " + finalStatus + " " + diagnostic.substring(diagnostic.indexOf(' ') + 1));
                 assertThat(attempt.outcome().get()).startsWith(diagnostic);
                 assertThat(peer.transactions()).isEmpty();
+                assertThat(attempt.transport()).as("nothing was sent").isEqualTo(Transport.NONE);
+                assertThat(result.hopAttempts().get(result.hopAttempts().size() - 1).nothingSentBecause())
+                    .contains(outcome.failure().get().diagnostic());
                 if (behaviour.offersWorkingTls()) {
                     assertThat(attempt.peerVerification().status()).isEqualTo(VerificationStatus.FAILED);
                     assertThat(attempt.peerVerification().reason()).isEqualTo(diagnostic.substring(6).isEmpty()

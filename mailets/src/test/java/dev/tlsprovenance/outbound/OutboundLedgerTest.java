@@ -2,6 +2,10 @@ package dev.tlsprovenance.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tlsprovenance.ledger.JsonLinesFile;
+import dev.tlsprovenance.ledger.Ledger;
+import dev.tlsprovenance.ledger.MailIdentity;
+import dev.tlsprovenance.ledger.OutboundLedgerLine;
 import dev.tlsprovenance.provenance.CertificateVerification;
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
@@ -11,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,25 +29,31 @@ class OutboundLedgerTest {
             .outcome(outcome).attempt(number).time(Instant.parse("2026-11-29T10:00:00Z")).build();
     }
 
+    private static OutboundLedgerLine line(TlsProvenance attempt) {
+        return new OutboundLedgerLine(attempt, Optional.empty(), new MailIdentity("Mail-1", Optional.of("<1@test>"), "a@test"),
+            "tls-policy.conf:1", List.of(new OutboundLedgerLine.Recipient("bob@partner.test", OutboundLedgerLine.Result.DEFERRED,
+                0, "4.7.5", "", "name mismatch")));
+    }
+
     @Test
     void eachAttemptIsOneJsonLineThatReadsBackIntoTheSameRecord(@TempDir Path dir) throws Exception {
-        OutboundLedger ledger = new OutboundLedger(dir.resolve("var/tls-ledger/outbound.jsonl"), 1_000_000, 3);
+        Ledger ledger = new Ledger("outbound ledger", new JsonLinesFile(dir.resolve("var/tls-ledger/outbound.jsonl"), 1_000_000, 3));
         TlsProvenance first = attempt(1, "4.7.5 name mismatch\nsecond line");
-        ledger.append(first);
-        ledger.append(attempt(2, "250 2.0.0 Ok"));
+        assertThat(ledger.append(line(first).toJson())).isTrue();
+        assertThat(ledger.append(line(attempt(2, "250 2.0.0 Ok")).toJson())).isTrue();
 
         List<String> lines = Files.readAllLines(ledger.file());
         assertThat(lines).hasSize(2);
-        Map<String, String> fields = new ObjectMapper().readValue(lines.get(0), new TypeReference<Map<String, String>>() { });
-        assertThat(TlsProvenance.fromFields(fields)).isEqualTo(first);
+        assertThat(OutboundLedgerLine.parse(lines.get(0)).record()).isEqualTo(first);
+        assertThat(OutboundLedgerLine.parse(lines.get(0))).isEqualTo(line(first));
     }
 
     @Test
     void rotatesBySizeKeepingTheConfiguredNumberOfFiles(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("outbound.jsonl");
-        OutboundLedger ledger = new OutboundLedger(file, 1500, 2);
+        Ledger ledger = new Ledger("outbound ledger", new JsonLinesFile(file, 1500, 2));
         for (int i = 1; i <= 12; i++) {
-            ledger.append(attempt(i, "250 2.0.0 Ok"));
+            assertThat(ledger.append(line(attempt(i, "250 2.0.0 Ok")).toJson())).isTrue();
         }
         assertThat(Files.size(file)).isLessThanOrEqualTo(1500);
         assertThat(dir.resolve("outbound.jsonl.1")).exists();

@@ -20,7 +20,7 @@ class OutboundLogLineTest {
             .peerVerification(CertificateVerification.verified("jvm-default")).outcome("250 2.0.0 Ok").attempt(1)
             .time(Instant.parse("2026-11-29T10:00:00Z")).build();
         assertThat(OutboundLogLine.format(attempt)).isEqualTo("domain=partner.test next-hop=mx.partner.test:25 addr=192.0.2.7"
-            + " tls=verify transport=starttls protocol=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verified=yes"
+            + " tls=verify transport=starttls protocol=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=verified"
             + " trust=jvm-default peer=- fallback=no requiretls=no attempt=1 outcome=\"250 2.0.0 Ok\"");
     }
 }

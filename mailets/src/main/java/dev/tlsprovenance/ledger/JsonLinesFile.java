@@ -1,0 +1,85 @@
+package dev.tlsprovenance.ledger;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An append-only file of JSON lines, rotated by size as logrotate would: when the next line would take the file past
+ * {@code maxBytes} it becomes {@code NAME.1} (older files shift up, {@code NAME.<keep>} is dropped). Both ledgers
+ * (outbound and inbound) are written through it. Each line is written with one {@code write} on a file opened for
+ * appending, so concurrent readers never see half a line from a writer that did not crash.
+ */
+public final class JsonLinesFile {
+    /** Free space below which the file counts as unwritable: a full disk is found before a line is lost to it. */
+    static final long MIN_FREE_BYTES = 64 * 1024;
+
+    private final Path file;
+    private final long maxBytes;
+    private final int keep;
+
+    public JsonLinesFile(Path file, long maxBytes, int keep) {
+        this.file = file;
+        this.maxBytes = maxBytes;
+        this.keep = keep;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public synchronized void append(String jsonLine) throws IOException {
+        byte[] line = (jsonLine + "\n").getBytes(StandardCharsets.UTF_8);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (Files.exists(file) && Files.size(file) + line.length > maxBytes) {
+            rotate();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+    }
+
+    /**
+     * Fails, with the cause, when a line could not be appended now: the directory cannot be created, the file cannot
+     * be opened for appending (a directory in its place, no permission, a read-only file system), or the file
+     * system has less than {@value #MIN_FREE_BYTES} bytes left. Writes nothing.
+     */
+    public void probe() throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE)) {
+            long usable = Files.getFileStore(parent).getUsableSpace();
+            if (usable < MIN_FREE_BYTES) {
+                throw new IOException("only " + usable + " bytes left on the file system of " + file);
+            }
+        }
+    }
+
+    private void rotate() throws IOException {
+        Files.deleteIfExists(numbered(keep));
+        for (int i = keep - 1; i >= 1; i--) {
+            if (Files.exists(numbered(i))) {
+                Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (keep >= 1) {
+            Files.move(file, numbered(1), StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.delete(file);
+        }
+    }
+
+    private Path numbered(int index) {
+        return file.resolveSibling(file.getFileName() + "." + index);
+    }
+}
