@@ -1,5 +1,7 @@
 package dev.tlsprovenance.enforcement;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.james.mailrepository.api.MailRepositoryStore;
@@ -23,7 +26,13 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tlsprovenance.ledger.InboundLedgerLine;
+import dev.tlsprovenance.ledger.JsonLinesFile;
+import dev.tlsprovenance.ledger.Ledger;
+import dev.tlsprovenance.ledger.MailIdentity;
+import dev.tlsprovenance.mail.InboundRecord;
 import dev.tlsprovenance.mail.InboundRecords;
+import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.RecordedInboundCheck;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicyTable;
@@ -42,6 +51,12 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  *     &lt;onViolation&gt;bounce&lt;/onViolation&gt;              &lt;!-- bounce (default) | quarantine --&gt;
  *     &lt;bounceProcessor&gt;bounces&lt;/bounceProcessor&gt;     &lt;!-- processor running DSNBounce; default bounces --&gt;
  * &lt;/mailet&gt;
+ * &lt;!-- in the root processor: also append one line per received mail to the inbound ledger --&gt;
+ * &lt;mailet match="All" class="dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy"&gt;
+ *     &lt;onViolation&gt;bounce&lt;/onViolation&gt;
+ *     &lt;inboundLedger&gt;file://var/tls-ledger/inbound.jsonl&lt;/inboundLedger&gt;  &lt;!-- default: none --&gt;
+ *     &lt;inboundLedgerMaxBytes&gt;10485760&lt;/inboundLedgerMaxBytes&gt;         &lt;!-- rotated to .1 .. .5 --&gt;
+ * &lt;/mailet&gt;
  * &lt;mailet match="All" class="dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy"&gt;
  *     &lt;onViolation&gt;quarantine&lt;/onViolation&gt;
  *     &lt;quarantineRepository&gt;file://var/mail/quarantine/&lt;/quarantineRepository&gt;
@@ -49,6 +64,12 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * </pre>
  * Bounced copies carry {@code delivery-error} = {@code 550 5.7.10 ...}, which James's {@code DSNBounce}
  * writes as Status and Diagnostic-Code. Quarantined copies carry {@value #VIOLATION} with the reasons.
+ * With {@code inboundLedger}, every mail that carries an inbound record (sealed, or one this server refused to
+ * believe) gets one {@link InboundLedgerLine}: the record, mail name, Message-ID, sender, and per recipient its row,
+ * rule and decision (accepted, bounced, quarantined). The ledger is written here, not by a mailet after this one,
+ * because a mail all of whose recipients are bounced leaves the processor here and no later mailet sees it. Set it
+ * on the root processor's instance only: the one after RecipientRewriteTable would write a second line per mail.
+ * Mail made inside James (DSNs) carries no record and gets no line.
  * Needs {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule}.
  */
 public class EnforceInboundTlsPolicy extends GenericMailet {
@@ -62,15 +83,24 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     private final TlsPolicySource policies;
     private final MailRepositoryStore repositories;
     private final InboundRecords records;
+    private final FileSystem fileSystem;
     private OnViolation onViolation;
+    private Optional<Ledger> inboundLedger = Optional.empty();
     private String bounceProcessor;
     private MailRepository quarantine;
 
     @Inject
-    public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records) {
+    public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records,
+                                   FileSystem fileSystem) {
         this.policies = policies;
         this.repositories = repositories;
         this.records = records;
+        this.fileSystem = fileSystem;
+    }
+
+    /** Without James's FileSystem: an {@code inboundLedger} is then a plain path. */
+    public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records) {
+        this(policies, repositories, records, null);
     }
 
     @Override
@@ -90,6 +120,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         if (bounceProcessor.isEmpty()) {
             throw new MessagingException("bounceProcessor must name a processor, not ''");
         }
+        inboundLedger = readInboundLedger();
         String repository = getInitParameter("quarantineRepository", "").trim();
         if (onViolation == OnViolation.QUARANTINE) {
             if (repository.isEmpty()) {
@@ -103,15 +134,71 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         }
     }
 
+    private Optional<Ledger> readInboundLedger() throws MessagingException {
+        String location = getInitParameter("inboundLedger", "none").trim();
+        if (location.isEmpty() || location.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        String maxBytes = getInitParameter("inboundLedgerMaxBytes", "10485760").trim();
+        long max;
+        try {
+            max = Long.parseLong(maxBytes);
+        } catch (NumberFormatException e) {
+            max = -1;
+        }
+        if (max < 1024) {
+            throw new MessagingException("Invalid value for parameter inboundLedgerMaxBytes: '" + maxBytes
+                + "' (expected a whole number >= 1024)");
+        }
+        Path file;
+        try {
+            file = fileSystem != null && (location.startsWith("file://") || location.startsWith("classpath:"))
+                ? fileSystem.getFile(location).toPath() : Path.of(location.replaceFirst("^file://", ""));
+        } catch (IOException | RuntimeException e) {
+            throw new MessagingException("Invalid value for parameter inboundLedger: '" + location + "' (" + e.getMessage() + ")", e);
+        }
+        return Optional.of(new Ledger("inbound ledger", new JsonLinesFile(file, max, 5)));
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
         TlsPolicyTable table = policies.current();
-        Optional<TlsProvenance> recorded = records.read(mail).vouchedHop();
+        InboundRecord record = records.read(mail);
+        Optional<TlsProvenance> recorded = record.vouchedHop();
         Map<MailAddress, String> violations = new LinkedHashMap<>();
-        for (MailAddress recipient : mail.getRecipients()) {
+        List<MailAddress> received = new ArrayList<>(mail.getRecipients());
+        for (MailAddress recipient : received) {
             RecordedInboundCheck.violation(table.lookup(recipient.getDomain().asString()), recorded)
                 .ifPresent(reason -> violations.put(recipient, reason));
         }
+        enforce(mail, violations);
+        // after the decision took effect: a bounce that failed (the mail then goes to the error processor) is no decision
+        inboundLedger.ifPresent(ledger -> recorded.ifPresent(hop ->
+            ledger.append(ledgerLine(mail, record, hop, table, received, violations).toJson())));
+    }
+
+    private InboundLedgerLine ledgerLine(Mail mail, InboundRecord record, TlsProvenance hop, TlsPolicyTable table,
+                                         List<MailAddress> received, Map<MailAddress, String> violations) {
+        InboundLedgerLine.Decision refused = onViolation == OnViolation.BOUNCE
+            ? InboundLedgerLine.Decision.BOUNCED : InboundLedgerLine.Decision.QUARANTINED;
+        List<InboundLedgerLine.Recipient> recipients = new ArrayList<>();
+        for (MailAddress recipient : received) {
+            NamespacePolicy row = table.lookup(recipient.getDomain().asString());
+            String reason = violations.get(recipient);
+            recipients.add(new InboundLedgerLine.Recipient(recipient.asString(), row.source(), row.inbound().token(),
+                reason == null ? InboundLedgerLine.Decision.ACCEPTED : refused, reason == null ? "" : reason));
+        }
+        Optional<String> messageId;
+        try {
+            messageId = Optional.ofNullable(mail.getMessage() == null ? null : mail.getMessage().getMessageID());
+        } catch (MessagingException | RuntimeException e) {
+            messageId = Optional.empty();
+        }
+        return new InboundLedgerLine(hop, record.trusted().isPresent(),
+            new MailIdentity(mail.getName(), messageId, mail.getMaybeSender().asString("")), recipients);
+    }
+
+    private void enforce(Mail mail, Map<MailAddress, String> violations) throws MessagingException {
         if (violations.isEmpty()) {
             return;
         }

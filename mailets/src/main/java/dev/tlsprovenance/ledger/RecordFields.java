@@ -48,13 +48,7 @@ final class RecordFields {
                 fields.put(field.getKey(), field.getValue().asText());
             }
         }
-        // an attempt that found no hop (DNS failure) has no peer address; the record itself requires one
-        boolean noAddress = fields.getOrDefault(TlsProvenance.Fields.REMOTE_ADDRESS, "").isEmpty();
-        if (noAddress) {
-            fields.put(TlsProvenance.Fields.REMOTE_ADDRESS, "-");
-        }
-        TlsProvenance record = TlsProvenance.fromFields(fields);
-        return noAddress ? record.toBuilder().remoteAddress("").build() : record;
+        return TlsProvenance.fromFields(fields);
     }
 
     static String yesNo(boolean flag) {

@@ -311,10 +311,13 @@ public final class TlsProvenance {
     public static TlsProvenance fromFields(Map<String, String> fields) throws MalformedProvenanceException {
         FieldReader reader = new FieldReader(fields);
         try {
+            Transport transport = Transport.fromToken(reader.required(Fields.TRANSPORT));
             Builder builder = builder(Direction.fromToken(reader.required(Fields.DIRECTION)))
-                .transport(Transport.fromToken(reader.required(Fields.TRANSPORT)))
+                .transport(transport)
                 .localHost(reader.required(Fields.LOCAL_HOST))
-                .remoteAddress(reader.required(Fields.REMOTE_ADDRESS))
+                // an attempt that reached no hop (DNS failure, no next hop) has no peer address
+                .remoteAddress(transport == Transport.NONE ? reader.optional(Fields.REMOTE_ADDRESS).orElse("")
+                    : reader.required(Fields.REMOTE_ADDRESS))
                 .time(reader.instant(Fields.TIME))
                 .authenticated(reader.flag(Fields.AUTHENTICATED))
                 .requireTls(reader.flag(Fields.REQUIRE_TLS))
