@@ -37,6 +37,15 @@ class EnforcementParametersTest {
     }
 
     @Test
+    void aTooSmallInboundLedgerSizeIsRefusedNamingTheParameter() {
+        EnforceInboundTlsPolicy mailet = new EnforceInboundTlsPolicy(POLICY, null, TestRecords.RECORDS);
+        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().setProperty("inboundLedger", "/tmp/inbound.jsonl")
+                .setProperty("inboundLedgerMaxBytes", "10k").build()))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("Invalid value for parameter inboundLedgerMaxBytes: '10k' (expected a whole number >= 1024)");
+    }
+
+    @Test
     void quarantineNeedsARepository() {
         EnforceInboundTlsPolicy mailet = new EnforceInboundTlsPolicy(POLICY, null, TestRecords.RECORDS);
         assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder().setProperty("onViolation", "quarantine").build()))

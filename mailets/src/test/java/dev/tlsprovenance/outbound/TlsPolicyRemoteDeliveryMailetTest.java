@@ -138,11 +138,22 @@ class TlsPolicyRemoteDeliveryMailetTest {
     }
 
     @Test
+    void aBadLedgerRequiredFromNamesTheAcceptedValues() {
+        TlsPolicyRemoteDelivery candidate = new TlsPolicyRemoteDelivery(TlsPolicySource.fixed(TlsPolicyTable.empty()),
+            new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()), domain -> List.of(), null, Clock.systemUTC());
+        assertThatThrownBy(() -> candidate.init(FakeMailetConfig.builder().mailetName("x").mailetContext(context)
+                .setProperty("ledger", "none").setProperty("ledgerRequiredFrom", "always").build()))
+            .isInstanceOf(MessagingException.class)
+            .hasMessage("Invalid value for parameter ledgerRequiredFrom: 'always' (unknown outbound level 'always' "
+                + "(expected one of none, may, encrypt, verify, secure, fingerprint), or never)");
+    }
+
+    @Test
     void everyBadParameterFailsInitNamingParameterAndValue() {
         TlsPolicySource none = TlsPolicySource.fixed(TlsPolicyTable.empty());
         for (String[] bad : List.of(new String[] {"delays", "soon"}, new String[] {"maxRetries", "-1"},
                 new String[] {"deliveryThreads", "0"}, new String[] {"connectionTimeout", "fast"},
-                new String[] {"maxIdleConnectionsPerHop", "many"})) {
+                new String[] {"maxIdleConnectionsPerHop", "many"}, new String[] {"ledgerRequiredFrom", "sometimes"})) {
             TlsPolicyRemoteDelivery candidate = new TlsPolicyRemoteDelivery(none,
                 new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()), domain -> List.of(), null, Clock.systemUTC());
             assertThatThrownBy(() -> candidate.init(FakeMailetConfig.builder().mailetName("x").mailetContext(context)
