@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +23,8 @@ public final class JsonLinesFile {
     private final Path file;
     private final long maxBytes;
     private final int keep;
+    /** Looked up once: finding a path's file store reads the mount table, asking it for free space does not. */
+    private volatile FileStore store;
 
     public JsonLinesFile(Path file, long maxBytes, int keep) {
         this.file = file;
@@ -58,7 +61,18 @@ public final class JsonLinesFile {
         Files.createDirectories(parent);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                 StandardOpenOption.WRITE)) {
-            long usable = Files.getFileStore(parent).getUsableSpace();
+            FileStore known = store;
+            if (known == null) {
+                known = Files.getFileStore(parent);
+                store = known;
+            }
+            long usable;
+            try {
+                usable = known.getUsableSpace();
+            } catch (IOException e) {
+                store = null;
+                throw e;
+            }
             if (usable < MIN_FREE_BYTES) {
                 throw new IOException("only " + usable + " bytes left on the file system of " + file);
             }

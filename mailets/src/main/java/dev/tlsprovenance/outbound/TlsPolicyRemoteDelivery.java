@@ -103,6 +103,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TlsPolicyRemoteDelivery.class);
     private static final Logger ATTEMPTS = LoggerFactory.getLogger("dev.tlsprovenance.outbound.attempts");
+    private static final int LOGGED_RECIPIENTS = 10;
 
     private final TlsPolicySource policies;
     private final MailQueueFactory<?> queueFactory;
@@ -343,6 +344,14 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         return recipients;
     }
 
+    /** The first few recipients with their result; the ledger line has them all. */
+    private static String loggedRecipients(List<OutboundLedgerLine.Recipient> recipients) {
+        int shown = Math.min(recipients.size(), LOGGED_RECIPIENTS);
+        String listed = recipients.subList(0, shown).stream().map(r -> r.address() + ":" + r.result().token())
+            .collect(java.util.stream.Collectors.joining(","));
+        return shown < recipients.size() ? listed + ",+" + (recipients.size() - shown) + "-more" : listed;
+    }
+
     private static MailIdentity identityOf(Mail mail) {
         Optional<String> messageId;
         try {
@@ -363,7 +372,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             LOGGER.error("Mail {}: cannot record the attempt on the mail attribute {}", mail.getName(), ProvenanceAttributes.OUTBOUND, e);
         }
         ATTEMPTS.info("{} mail={} row={} rcpt={}", OutboundLogLine.format(attempt), mail.getName(), row.source(),
-            recipients.stream().map(r -> r.address() + ":" + r.result().token()).collect(java.util.stream.Collectors.joining(",")));
+            loggedRecipients(recipients));
         ledger.ifPresent(l -> {
             OutboundLedgerLine line = new OutboundLedgerLine(attempt, hopAttempt.nothingSentBecause(), identity, row.source(), recipients);
             if (!l.append(line.toJson()) && recordRequired) {
