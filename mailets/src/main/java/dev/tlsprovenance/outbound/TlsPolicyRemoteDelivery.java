@@ -109,6 +109,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private ScheduledExecutorService evictor;
     private Disposable dequeuer;
     private FailedRecipientBounces bounces;
+    private java.util.function.Function<String, OwnServerHops> ownServerFactory = heloName -> OwnServerHops.NONE;
+    private OwnServerHops ownServer = OwnServerHops.NONE;
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -134,7 +136,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
-        bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(), clock);
+        bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(),
+            settings.loopProcessor(), clock);
+        ownServer = ownServerFactory.apply(settings.heloName());
         queue = queueFactory.createQueue(MailQueueName.of(settings.outgoingQueue()));
         SmtpConnector connector = new SmtpConnector(settings.heloName(), settings.connectionTimeout(), settings.readTimeout(), clock);
         pool = new ConnectionPool(connector, settings.maxIdleConnectionsPerHop(), settings.idleTimeout());
@@ -246,6 +250,10 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             try {
                 hops = route(domain.getKey(), row);
                 result = delivery.deliver(domain.getKey(), row.outbound(), hops, envelope, content, attempt);
+            } catch (RoutingLoopException e) {
+                result = new DomainDeliveryResult(asStrings(domain.getValue()).stream()
+                    .map(r -> RecipientOutcome.failed(r, DeliveryFailure.routingLoop(e.getMessage())))
+                    .collect(java.util.stream.Collectors.toList()), List.of());
             } catch (IOException e) {
                 result = new DomainDeliveryResult(asStrings(domain.getValue()).stream()
                     .map(r -> RecipientOutcome.failed(r, DeliveryFailure.network(e.getMessage())))
@@ -301,14 +309,31 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         });
     }
 
-    private List<NextHop> route(String domain, NamespacePolicy row) throws IOException {
+    /** The row's routes, else the domain's MX hosts; never this server itself (see {@link OwnServerHops}). */
+    private List<NextHop> route(String domain, NamespacePolicy row) throws IOException, RoutingLoopException {
         List<Smarthost> routes = row.outbound().routes();
         List<NextHop> hops = new ArrayList<>();
         if (!routes.isEmpty()) {
             routes.forEach(route -> hops.add(NextHop.of(route)));
-            return hops;
+        } else {
+            hops.addAll(mxResolver.nextHops(domain));
         }
-        return mxResolver.nextHops(domain);
+        return ownServer.beforeSelf(domain, hops);
+    }
+
+    /**
+     * Guice: this server's bound SMTP listeners and its DNS, so that a next hop that is this server is recognised
+     * ({@link OwnServerHops}); the hello name counts as one of our names.
+     */
+    @com.google.inject.Inject(optional = true)
+    void recogniseOwnListeners(org.apache.james.smtpserver.netty.SMTPServerFactory smtpServers, DNSService dns) {
+        ownServerFactory = heloName -> new OwnServerHops(() -> OwnListeners.boundAddresses(smtpServers), java.util.Set.of(heloName),
+            host -> OwnListeners.addressesOf(dns, host), OwnServerHops::isAddressOfThisMachine);
+    }
+
+    /** For tests and embedders: which next hops are this server (default: none is recognised). Call before init(). */
+    public void recogniseOwnServer(OwnServerHops ownServer) {
+        ownServerFactory = heloName -> ownServer;
     }
 
     /** A bug or an unreadable mail: retry it like a temporary failure, then hand it to the error processor. */
