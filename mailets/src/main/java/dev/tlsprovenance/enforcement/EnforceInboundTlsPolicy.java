@@ -40,15 +40,15 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * <pre>
  * &lt;mailet match="All" class="dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy"&gt;
  *     &lt;onViolation&gt;bounce&lt;/onViolation&gt;              &lt;!-- bounce (default) | quarantine --&gt;
- *     &lt;bounceProcessor&gt;bounces&lt;/bounceProcessor&gt;     &lt;!-- processor running DSNBounce; default bounces --&gt;
+ *     &lt;bounceProcessor&gt;bounces&lt;/bounceProcessor&gt;     &lt;!-- processor running Rfc3464Bounce; default bounces --&gt;
  * &lt;/mailet&gt;
  * &lt;mailet match="All" class="dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy"&gt;
  *     &lt;onViolation&gt;quarantine&lt;/onViolation&gt;
  *     &lt;quarantineRepository&gt;file://var/mail/quarantine/&lt;/quarantineRepository&gt;
  * &lt;/mailet&gt;
  * </pre>
- * Bounced copies carry {@code delivery-error} = {@code 550 5.7.10 ...}, which James's {@code DSNBounce}
- * writes as Status and Diagnostic-Code. Quarantined copies carry {@value #VIOLATION} with the reasons.
+ * Bounced copies carry {@code delivery-error} = {@code 550 5.7.10 ...}, which {@code dev.tlsprovenance.dsn.Rfc3464Bounce}
+ * writes as {@code Status: 5.7.10} and {@code Diagnostic-Code: x-tls-provenance; Encryption needed: ...}. Quarantined copies carry {@value #VIOLATION} with the reasons.
  * Needs {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule}.
  */
 public class EnforceInboundTlsPolicy extends GenericMailet {

@@ -55,7 +55,9 @@ import reactor.core.scheduler.Schedulers;
  * recipients get an RFC 3464 DSN (5.7.10, 5.7.5, 5.7.30 or the peer's own code) naming the reason. Delivered
  * recipients are never sent again. Every attempt is recorded on the mail (attribute
  * {@code dev.tlsprovenance.outbound}), logged on one line (logger {@code dev.tlsprovenance.outbound.attempts}) and
- * appended to the JSON-lines ledger. Mails for the same next hop share pooled TLS connections.
+ * appended to the JSON-lines ledger. Mails for the same next hop share pooled TLS connections. A next hop that is
+ * this server itself (one of its SMTP listeners, see {@link OwnServerHops}) is never connected to: its recipients
+ * fail at once with 5.4.6 "mail for X loops back to myself" (to {@code loopProcessor} when given).
  * <pre>{@code
  * <processor state="transport" enableJmx="true">
  *   ...
@@ -71,8 +73,10 @@ import reactor.core.scheduler.Schedulers;
  *     <idleTimeout>30s</idleTimeout>
  *     <ledger>file://var/tls-ledger/outbound.jsonl</ledger>
  *     <ledgerMaxBytes>10485760</ledgerMaxBytes>
- *     <!-- optional: hand failures to a processor (e.g. with DSNBounce) instead of our own DSN -->
+ *     <!-- optional: hand failures to a processor (e.g. with Rfc3464Bounce) instead of our own DSN -->
  *     <!-- <bounceProcessor>bounces</bounceProcessor> -->
+ *     <!-- optional: where mail whose next hop is this server itself goes (5.4.6, never sent) -->
+ *     <!-- <loopProcessor>loop</loopProcessor> -->
  *   </mailet>
  * </processor>
  * }</pre>
