@@ -32,6 +32,7 @@ final class DistributionProcess implements AutoCloseable {
     private final Path home;
     private final Map<String, Integer> ports;
     private final Path consoleLog;
+    private final List<String> extraJavaOptions = new ArrayList<>();
     private Process process;
 
     private DistributionProcess(Path home, Map<String, Integer> ports) {
@@ -65,7 +66,14 @@ final class DistributionProcess implements AutoCloseable {
     String javaOpts() {
         return "-Djames.bind.address=127.0.0.1 " + ports.entrySet().stream()
             .map(entry -> "-Djames." + entry.getKey() + ".port=" + entry.getValue())
-            .collect(Collectors.joining(" "));
+            .collect(Collectors.joining(" "))
+            + extraJavaOptions.stream().map(option -> " " + option).collect(Collectors.joining());
+    }
+
+    /** One more JAVA_OPTS option for the server and the CLI, e.g. {@code -Djames.hostname=mx.example.test}; before start(). */
+    DistributionProcess withJavaOption(String option) {
+        extraJavaOptions.add(option);
+        return this;
     }
 
     DistributionProcess start() throws IOException {

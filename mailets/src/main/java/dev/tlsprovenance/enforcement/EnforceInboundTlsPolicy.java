@@ -49,7 +49,7 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  * <pre>
  * &lt;mailet match="All" class="dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy"&gt;
  *     &lt;onViolation&gt;bounce&lt;/onViolation&gt;              &lt;!-- bounce (default) | quarantine --&gt;
- *     &lt;bounceProcessor&gt;bounces&lt;/bounceProcessor&gt;     &lt;!-- processor running DSNBounce; default bounces --&gt;
+ *     &lt;bounceProcessor&gt;bounces&lt;/bounceProcessor&gt;     &lt;!-- processor running Rfc3464Bounce; default bounces --&gt;
  * &lt;/mailet&gt;
  * &lt;!-- in the root processor: also append one line per received mail to the inbound ledger --&gt;
  * &lt;mailet match="All" class="dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy"&gt;
@@ -62,14 +62,14 @@ import dev.tlsprovenance.provenance.TlsProvenance;
  *     &lt;quarantineRepository&gt;file://var/mail/quarantine/&lt;/quarantineRepository&gt;
  * &lt;/mailet&gt;
  * </pre>
- * Bounced copies carry {@code delivery-error} = {@code 550 5.7.10 ...}, which James's {@code DSNBounce}
- * writes as Status and Diagnostic-Code. Quarantined copies carry {@value #VIOLATION} with the reasons.
+ * Bounced copies carry {@code delivery-error} = {@code 550 5.7.10 ...}, which {@code dev.tlsprovenance.dsn.Rfc3464Bounce}
+ * writes as {@code Status: 5.7.10} and {@code Diagnostic-Code: x-tls-provenance; Encryption needed: ...}. Quarantined copies carry {@value #VIOLATION} with the reasons.
  * With {@code inboundLedger}, every mail that carries an inbound record (sealed, or one this server refused to
  * believe) gets one {@link InboundLedgerLine}: the record, mail name, Message-ID, sender, and per recipient its row,
  * rule and decision (accepted, bounced, quarantined). The ledger is written here, not by a mailet after this one,
  * because a mail all of whose recipients are bounced leaves the processor here and no later mailet sees it. Set it
  * on the root processor's instance only: the one after RecipientRewriteTable would write a second line per mail.
- * Mail made inside James (DSNs) carries no record and gets no line.
+ * DSNs made inside James keep the original's record but start in the transport processor, so they get no line.
  * Needs {@code guice.extension.module=dev.tlsprovenance.guice.TlsProvenanceModule}.
  */
 public class EnforceInboundTlsPolicy extends GenericMailet {

@@ -7,6 +7,8 @@ import java.util.Objects;
  * one to report when we give up, and a diagnostic that names the TLS reason when TLS was the problem.
  */
 public final class DeliveryFailure {
+    /** RFC 3463: routing loop detected. */
+    public static final String ROUTING_LOOP = "5.4.6";
     /** Whether to try again later (subject to the retry limit). */
     private final boolean temporary;
     private final String enhancedStatus;
@@ -55,6 +57,11 @@ public final class DeliveryFailure {
      */
     public static DeliveryFailure ledgerUnavailable(String diagnostic) {
         return new DeliveryFailure(true, "4.3.0", "4.3.0", diagnostic, 0);
+    }
+
+    /** The next hop is this server itself: 5.4.6 (RFC 3463 routing loop detected), permanent, never retried. */
+    public static DeliveryFailure routingLoop(String diagnostic) {
+        return new DeliveryFailure(false, ROUTING_LOOP, ROUTING_LOOP, diagnostic, 0);
     }
 
     /** The peer's own answer; its class decides whether we retry. */

@@ -20,6 +20,7 @@ final class DeliverySettings {
     private RetrySchedule retrySchedule;
     private int maxRetries;
     private Optional<String> bounceProcessor;
+    private Optional<String> loopProcessor;
     private String heloName;
     private Duration connectionTimeout;
     private Duration readTimeout;
@@ -40,6 +41,7 @@ final class DeliverySettings {
         settings.retrySchedule = params.parse("delays", "5s, 1m, 5m, 30m, 2h", RetrySchedule::parse);
         settings.maxRetries = params.integer("maxRetries", 5, 0);
         settings.bounceProcessor = Optional.ofNullable(blankToNull(parameters.apply("bounceProcessor")));
+        settings.loopProcessor = Optional.ofNullable(blankToNull(parameters.apply("loopProcessor")));
         settings.heloName = Optional.ofNullable(blankToNull(parameters.apply("heloName"))).orElseGet(defaultHeloName);
         settings.connectionTimeout = params.parse("connectionTimeout", "30s", RetrySchedule::parseDuration);
         settings.readTimeout = params.parse("readTimeout", "2m", RetrySchedule::parseDuration);
@@ -72,6 +74,11 @@ final class DeliverySettings {
 
     Optional<String> bounceProcessor() {
         return bounceProcessor;
+    }
+
+    /** Where a mail whose next hop is this server goes (its repository and DSN); empty: bounced like any failure. */
+    Optional<String> loopProcessor() {
+        return loopProcessor;
     }
 
     String heloName() {

@@ -2,10 +2,14 @@ package dev.tlsprovenance.outbound;
 
 import java.time.Clock;
 import java.time.Instant;
+import dev.tlsprovenance.dsn.RecipientStatusAttribute;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
 
@@ -21,9 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the sender about recipients {@link TlsPolicyRemoteDelivery} gave up on: our RFC 3464 DSN to the sender,
  * or, with {@code bounceProcessor}, a copy of the mail for those recipients sent to that processor with the
- * attributes James's own bounce mailets read ({@code delivery-error}, {@code delivery-error-code}). A mail with
- * the null sender gets no DSN. If even that fails, the copy goes to the error processor: never a retry, which
- * would send the message again to recipients already delivered.
+ * per-recipient facts of {@link RecipientStatusAttribute} (read by {@code dev.tlsprovenance.dsn.Rfc3464Bounce}) and
+ * the attributes James's own bounce mailets read ({@code delivery-error}, {@code delivery-error-code}). Recipients
+ * whose next hop was this server itself (5.4.6) go, with {@code loopProcessor}, to that processor instead (a
+ * repository copy and a DSN there). A mail with the null sender gets no DSN; it is never dropped either: its copy
+ * goes to the bounce processor (which keeps it), else to the error processor. If even that fails, the copy goes to
+ * the error processor: never a retry, which would send the message again to recipients already delivered.
  */
 final class FailedRecipientBounces {
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
@@ -33,12 +40,15 @@ final class FailedRecipientBounces {
     private final MailetContext context;
     private final String reportingMta;
     private final Optional<String> bounceProcessor;
+    private final Optional<String> loopProcessor;
     private final Clock clock;
 
-    FailedRecipientBounces(MailetContext context, String reportingMta, Optional<String> bounceProcessor, Clock clock) {
+    FailedRecipientBounces(MailetContext context, String reportingMta, Optional<String> bounceProcessor,
+                           Optional<String> loopProcessor, Clock clock) {
         this.context = context;
         this.reportingMta = reportingMta;
         this.bounceProcessor = bounceProcessor;
+        this.loopProcessor = loopProcessor;
         this.clock = clock;
     }
 
@@ -56,10 +66,28 @@ final class FailedRecipientBounces {
         }
     }
 
-    private void bounce(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
-        failed.values().forEach(f -> LOGGER.warn("Mail {}: giving up on <{}>: {}", mail.getName(), f.address(), f.failure()));
+    private void bounce(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> all) throws MessagingException {
+        all.values().forEach(f -> LOGGER.warn("Mail {}: giving up on <{}>: {}", mail.getName(), f.address(), f.failure()));
+        Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed = new LinkedHashMap<>(all);
+        if (loopProcessor.isPresent()) {
+            Map<MailAddress, DeliveryStatusReport.FailedRecipient> loops = new LinkedHashMap<>();
+            all.forEach((recipient, f) -> {
+                if (f.failure().enhancedStatus().equals(DeliveryFailure.ROUTING_LOOP)) {
+                    loops.put(recipient, f);
+                }
+            });
+            if (!loops.isEmpty()) {
+                context.sendMail(copyFor(mail, loops), loopProcessor.get());
+                loops.keySet().forEach(failed::remove);
+            }
+            if (failed.isEmpty()) {
+                return;
+            }
+        }
         if (!mail.hasSender()) {
-            LOGGER.info("Mail {} has the null sender: no DSN for {}", mail.getName(), failed.keySet());
+            String keeper = bounceProcessor.orElse(Mail.ERROR);
+            LOGGER.warn("Mail {} has the null sender: no DSN for {}; kept by processor {}", mail.getName(), failed.keySet(), keeper);
+            context.sendMail(copyFor(mail, failed), keeper);
             return;
         }
         if (bounceProcessor.isPresent()) {
@@ -75,6 +103,8 @@ final class FailedRecipientBounces {
     private static Mail copyFor(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
         Mail copy = mail.duplicate();
         copy.setRecipients(new ArrayList<>(failed.keySet()));
+        copy.setAttribute(RecipientStatusAttribute.of(failed.values().stream()
+            .map(DeliveryStatusReport.FailedRecipient::status).collect(Collectors.toList())));
         DeliveryFailure first = failed.values().iterator().next().failure();
         copy.setAttribute(new Attribute(DELIVERY_ERROR, AttributeValue.of(first.toString())));
         if (first.remoteCode() > 0) {

@@ -65,7 +65,10 @@ import reactor.core.scheduler.Schedulers;
  * connection, no STARTTLS). When the ledger cannot be written, recipients whose row's level is
  * {@code ledgerRequiredFrom} or stronger (default {@code encrypt}; {@code never} to switch it off) are not sent:
  * they wait in the queue ({@code 4.3.0}, without using up their retries) until it can, so that no required-TLS
- * delivery happens without its record; the others go on. Mails for the same next hop share pooled TLS connections.
+ * delivery happens without its record; the others go on.
+ * Mails for the same next hop share pooled TLS connections. A next hop that is
+ * this server itself (one of its SMTP listeners, see {@link OwnServerHops}) is never connected to: its recipients
+ * fail at once with 5.4.6 "mail for X loops back to myself" (to {@code loopProcessor} when given).
  * <pre>{@code
  * <processor state="transport" enableJmx="true">
  *   ...
@@ -82,8 +85,10 @@ import reactor.core.scheduler.Schedulers;
  *     <ledger>file://var/tls-ledger/outbound.jsonl</ledger>
  *     <ledgerMaxBytes>10485760</ledgerMaxBytes>
  *     <ledgerRequiredFrom>encrypt</ledgerRequiredFrom>
- *     <!-- optional: hand failures to a processor (e.g. with DSNBounce) instead of our own DSN -->
+ *     <!-- optional: hand failures to a processor (e.g. with Rfc3464Bounce) instead of our own DSN -->
  *     <!-- <bounceProcessor>bounces</bounceProcessor> -->
+ *     <!-- optional: where mail whose next hop is this server itself goes (5.4.6, never sent) -->
+ *     <!-- <loopProcessor>loop</loopProcessor> -->
  *   </mailet>
  * </processor>
  * }</pre>
@@ -121,6 +126,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private ScheduledExecutorService evictor;
     private Disposable dequeuer;
     private FailedRecipientBounces bounces;
+    private java.util.function.Function<String, OwnServerHops> ownServerFactory = heloName -> OwnServerHops.NONE;
+    private OwnServerHops ownServer = OwnServerHops.NONE;
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -146,7 +153,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
-        bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(), clock);
+        bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(),
+            settings.loopProcessor(), clock);
+        ownServer = ownServerFactory.apply(settings.heloName());
         queue = queueFactory.createQueue(MailQueueName.of(settings.outgoingQueue()));
         SmtpConnector connector = new SmtpConnector(settings.heloName(), settings.connectionTimeout(), settings.readTimeout(), clock);
         pool = new ConnectionPool(connector, settings.maxIdleConnectionsPerHop(), settings.idleTimeout());
@@ -271,6 +280,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             try {
                 List<NextHop> hops = route(domain.getKey(), row);
                 result = delivery.deliver(domain.getKey(), row.outbound(), hops, envelope, content, attempt);
+            } catch (RoutingLoopException e) {
+                result = delivery.notAttempted(domain.getKey(), row.outbound(), envelope, attempt,
+                    DeliveryFailure.routingLoop(e.getMessage()));
             } catch (IOException e) {
                 result = delivery.notAttempted(domain.getKey(), row.outbound(), envelope, attempt,
                     DeliveryFailure.network(e.getMessage()));
@@ -383,14 +395,31 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         });
     }
 
-    private List<NextHop> route(String domain, NamespacePolicy row) throws IOException {
+    /** The row's routes, else the domain's MX hosts; never this server itself (see {@link OwnServerHops}). */
+    private List<NextHop> route(String domain, NamespacePolicy row) throws IOException, RoutingLoopException {
         List<Smarthost> routes = row.outbound().routes();
         List<NextHop> hops = new ArrayList<>();
         if (!routes.isEmpty()) {
             routes.forEach(route -> hops.add(NextHop.of(route)));
-            return hops;
+        } else {
+            hops.addAll(mxResolver.nextHops(domain));
         }
-        return mxResolver.nextHops(domain);
+        return ownServer.beforeSelf(domain, hops);
+    }
+
+    /**
+     * Guice: this server's bound SMTP listeners and its DNS, so that a next hop that is this server is recognised
+     * ({@link OwnServerHops}); the hello name counts as one of our names.
+     */
+    @com.google.inject.Inject(optional = true)
+    void recogniseOwnListeners(org.apache.james.smtpserver.netty.SMTPServerFactory smtpServers, DNSService dns) {
+        ownServerFactory = heloName -> new OwnServerHops(() -> OwnListeners.boundAddresses(smtpServers), java.util.Set.of(heloName),
+            host -> OwnListeners.addressesOf(dns, host), OwnServerHops::isAddressOfThisMachine);
+    }
+
+    /** For tests and embedders: which next hops are this server (default: none is recognised). Call before init(). */
+    public void recogniseOwnServer(OwnServerHops ownServer) {
+        ownServerFactory = heloName -> ownServer;
     }
 
     /** A bug or an unreadable mail: retry it like a temporary failure, then hand it to the error processor. */

@@ -101,7 +101,7 @@ class LevelMatrixTest {
                 String dsn = new DeliveryStatusReport("james.sender.test", java.time.Instant.now(), java.time.Instant.now(),
                     List.of(new DeliveryStatusReport.FailedRecipient("bob@partner.test", last, attempt.nextHop()))).deliveryStatus();
                 assertThat(dsn).contains("Status: " + finalStatus + "\r\n",
-                    "Diagnostic-Code: smtp; 550 " + finalStatus + " " + diagnostic.substring(diagnostic.indexOf(' ') + 1));
+                    "Diagnostic-Code: x-tls-provenance; " + diagnostic.substring(diagnostic.indexOf(' ') + 1));
                 assertThat(attempt.outcome().get()).startsWith(diagnostic);
                 assertThat(peer.transactions()).isEmpty();
                 assertThat(attempt.transport()).as("nothing was sent").isEqualTo(Transport.NONE);

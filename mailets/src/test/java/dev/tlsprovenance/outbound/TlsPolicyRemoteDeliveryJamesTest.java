@@ -157,8 +157,8 @@ class TlsPolicyRemoteDeliveryJamesTest {
         assertThat(dsn.body()).contains(
             "Content-Type: message/delivery-status",
             "Final-Recipient: rfc822; dave@stripped.test\r\nAction: failed\r\nStatus: 5.7.10\r\n"
-                + "Remote-MTA: dns; localhost:" + STRIPPING_PEER.port() + "\r\n"
-                + "Diagnostic-Code: smtp; 550 5.7.10 server did not offer STARTTLS\r\n",
+                + "Remote-MTA: dns; localhost\r\n"
+                + "Diagnostic-Code: x-tls-provenance; server did not offer STARTTLS\r\n",
             "<dave@stripped.test>: server did not offer STARTTLS (5.7.10)",
             "Subject: stripping attempt");
         assertThat(ledgerLines().stream().filter(l -> l.contains("\"domain\":\"stripped.test\"")).collect(Collectors.toList()))
@@ -210,7 +210,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
 
         DeliveredMail dsn = awaitDsnFor("carol@open.test");
         assertThat(dsn.body()).contains("Final-Recipient: rfc822; carol@open.test\r\nAction: failed\r\nStatus: 5.7.30\r\n",
-            "Diagnostic-Code: smtp; 550 5.7.30 REQUIRETLS: server did not offer STARTTLS");
+            "Diagnostic-Code: x-tls-provenance; REQUIRETLS: server did not offer STARTTLS");
         assertThat(CLEARTEXT_PEER.transactions()).isEmpty();
         assertThat(CLEARTEXT_PEER.cleartextMessageBytes()).isZero();
     }
@@ -223,7 +223,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
         String expiry = TestPki.shared().expired("mx.expired.test").certificate().getNotAfter().toInstant()
             .atOffset(java.time.ZoneOffset.UTC).toLocalDate().toString();
         assertThat(dsn.body()).contains("Status: 5.7.5\r\n",
-            "Diagnostic-Code: smtp; 550 5.7.5 certificate expired " + expiry + "\r\n");
+            "Diagnostic-Code: x-tls-provenance; certificate expired " + expiry + "\r\n");
         assertThat(EXPIRED_PEER.transactions()).isEmpty();
         assertThat(EXPIRED_PEER.tlsHandshakes()).isEqualTo(3);
     }
@@ -233,7 +233,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
         submit(List.of("henry@revoked.test"), TestMessages.simple(SENDER, "henry@revoked.test", "revoked peer"));
 
         DeliveredMail dsn = awaitDsnFor("henry@revoked.test");
-        assertThat(dsn.body()).contains("Status: 5.7.5\r\n", "Diagnostic-Code: smtp; 550 5.7.5 certificate revoked on ",
+        assertThat(dsn.body()).contains("Status: 5.7.5\r\n", "Diagnostic-Code: x-tls-provenance; certificate revoked on ",
             "(KEY_COMPROMISE) per crl " + OutboundFixtures.crlFile() + "\r\n");
         assertThat(REVOKED_PEER.transactions()).isEmpty();
         assertThat(REVOKED_PEER.cleartextMessageBytes()).isZero();
@@ -247,7 +247,7 @@ class TlsPolicyRemoteDeliveryJamesTest {
             TestMessages.simple(SENDER, "user@contoso1.microsoftonline.com", "to the hosted namespace"));
 
         DeliveredMail dsn = awaitDsnFor("user@contoso1.microsoftonline.com");
-        assertThat(dsn.body()).contains("Status: 5.7.5\r\n", "Diagnostic-Code: smtp; 550 5.7.5 name mismatch: got mx.evil.test,"
+        assertThat(dsn.body()).contains("Status: 5.7.5\r\n", "Diagnostic-Code: x-tls-provenance; name mismatch: got mx.evil.test,"
             + " localhost, expected *.mail.protection.outlook.com\r\n");
         assertThat(EVIL_PEER.transactions()).isEmpty();
         assertThat(EVIL_PEER.cleartextMessageBytes()).isZero();
