@@ -32,6 +32,7 @@ final class DistributionProcess implements AutoCloseable {
     private final Path home;
     private final Map<String, Integer> ports;
     private final Path consoleLog;
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
 
     private DistributionProcess(Path home, Map<String, Integer> ports) {
@@ -68,6 +69,12 @@ final class DistributionProcess implements AutoCloseable {
             .collect(Collectors.joining(" "));
     }
 
+    /** An environment variable for {@code bin/james-server} at every later {@link #start()}, e.g. {@code JAMES_CDS=off}. */
+    DistributionProcess environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     DistributionProcess start() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/james-server").toString())
             .directory(home.toFile())
@@ -75,6 +82,7 @@ final class DistributionProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
         builder.environment().put("JAVA_OPTS", javaOpts());
         builder.environment().put("JAMES_HEAP", "384m");
+        builder.environment().putAll(environment);
         Files.createDirectories(consoleLog.getParent());
         process = builder.start();
         return this;
