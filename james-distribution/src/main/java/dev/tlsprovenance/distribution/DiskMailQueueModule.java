@@ -15,6 +15,7 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.utils.GuiceProbe;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -41,6 +42,7 @@ final class DiskMailQueueModule extends AbstractModule {
         // still constructs the factory, so James's lifecycle disposes its queues (@PreDestroy) before the broker stops.
         bind(ActiveMQMailQueueFactory.class).toConstructor(queueFactoryOnConnections()).in(Scopes.SINGLETON);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
+        Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(QueueDeliveryProbe.class);
     }
 
     private static Constructor<ActiveMQMailQueueFactory> queueFactoryOnConnections() {

@@ -1,15 +1,23 @@
 package dev.tlsprovenance.distribution;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import javax.annotation.PreDestroy;
 import javax.inject.Inject;
 import javax.jms.ConnectionFactory;
+import javax.jms.JMSException;
 
+import org.apache.activemq.ActiveMQConnection;
 import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.ActiveMQMessageConsumer;
 import org.apache.activemq.ActiveMQPrefetchPolicy;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ActiveMQ broker behind the spool and outgoing queues, reachable only from inside this JVM: it has no transport
@@ -21,8 +29,13 @@ import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
  * OpenWire port through which any local process could put a mail, with any attribute, into the spool.
  * Nothing here needs that port. JMX is off ({@code useJmx=false}, as in James 3.8.1): the health check opens a JMS
  * session over {@code vm://}, and no broker metrics collector is bound in this distribution.
+ *
+ * <p>On a clean stop, {@link #pauseDelivery()} runs first: queues stop handing out mail (JMS {@code Connection.stop()})
+ * while the mails already taken finish and are acknowledged; sending (the SMTP server's enqueue, re-queues) goes on.
+ * Without the pause, James's spool keeps taking mail while its threads shut down and rejects it with an ERROR each.
  */
 final class InVmActiveMqBroker {
+    private static final Logger LOGGER = LoggerFactory.getLogger(InVmActiveMqBroker.class);
     private static final String BROKER_NAME = "james";
     private static final String BROKER_ID = "broker";
     private static final String DATA_DIRECTORY = "file://var/store/activemq/brokers";
@@ -31,6 +44,7 @@ final class InVmActiveMqBroker {
 
     private final BrokerService broker;
     private final ActiveMQConnectionFactory connections;
+    private final List<ActiveMQConnection> opened = new CopyOnWriteArrayList<>();
 
     @Inject
     InVmActiveMqBroker(FileSystem fileSystem) throws Exception {
@@ -49,7 +63,16 @@ final class InVmActiveMqBroker {
         broker.setUseShutdownHook(false);
         broker.start();
 
-        connections = new ActiveMQConnectionFactory("vm://" + BROKER_NAME + "?create=false");
+        connections = new ActiveMQConnectionFactory("vm://" + BROKER_NAME + "?create=false") {
+            @Override
+            protected ActiveMQConnection createActiveMQConnection(String userName, String password) throws JMSException {
+                ActiveMQConnection connection = super.createActiveMQConnection(userName, password);
+                // the health check opens and closes a connection per run: keep only the live ones
+                opened.removeIf(ActiveMQConnection::isClosed);
+                opened.add(connection);
+                return connection;
+            }
+        };
         connections.setTrustAllPackages(false);
         connections.setBlobTransferPolicy(blobTransferPolicy(fileSystem));
         // James's queue takes one message at a time; a prefetched message would sit in a consumer's memory, unacked.
@@ -69,6 +92,37 @@ final class InVmActiveMqBroker {
 
     ConnectionFactory connectionFactory() {
         return connections;
+    }
+
+    /**
+     * Stops delivery to every consumer of this broker's queues (messages not yet taken stay queued on disk), then
+     * wakes the threads left waiting in a receive. James 3.8.1's queue dequeues with a blocking {@code receive(10 s)}
+     * repeated forever, on whichever spool thread asked last; its spool waits 5 s for that thread at every stop and
+     * then interrupts it. Once delivery is paused such a receive can return nothing, so it is interrupted at once;
+     * threads processing or delivering a mail are not in a receive and are left to finish.
+     */
+    void pauseDelivery() {
+        for (ActiveMQConnection connection : opened) {
+            try {
+                connection.stop();
+            } catch (JMSException | RuntimeException e) {
+                LOGGER.warn("Could not pause queue delivery on {} before stopping: {}", connection, e.toString());
+            }
+        }
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (isWaitingInReceive(stack)) {
+                thread.interrupt();
+            }
+        });
+    }
+
+    private static boolean isWaitingInReceive(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (frame.getClassName().equals(ActiveMQMessageConsumer.class.getName()) && frame.getMethodName().equals("receive")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @PreDestroy

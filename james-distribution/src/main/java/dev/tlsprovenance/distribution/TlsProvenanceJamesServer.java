@@ -59,7 +59,8 @@ import dev.tlsprovenance.distribution.webadmin.WebAdminSettings;
  * <p>Before James starts it checks the configuration and the ports, and creates a self-signed certificate when none
  * is configured and WebAdmin's token key pair when it does not exist yet ({@link WebAdminKeys}); WebAdmin then
  * answers only requests with a valid token ({@code bin/tls-provenance admin-token}) that name this server in
- * {@code Host} ({@link WebAdminRequestGuard}). Exit codes: 2 bad configuration, 3 a port is busy, 1 any other start-up failure.
+ * {@code Host} ({@link WebAdminRequestGuard}). Exit codes: 2 bad configuration, 3 a port is busy, 1 any other start-up failure;
+ * 0 after a complete stop on SIGTERM ({@link CleanStop}).
  */
 public final class TlsProvenanceJamesServer {
     static final int EXIT_START_FAILED = 1;
@@ -107,6 +108,7 @@ public final class TlsProvenanceJamesServer {
     public static void main(String[] args) {
         // Start-up errors must reach our handler below, not James's System.exit(1) without explanation.
         System.setProperty("james.exit.on.startup.error", "false");
+        CleanStop.install();
         Path workingDirectory = Path.of(System.getProperty(Configuration.WORKING_DIRECTORY, ".")).toAbsolutePath().normalize();
         System.setProperty(Configuration.WORKING_DIRECTORY, workingDirectory.toString());
         Path conf = workingDirectory.resolve("conf");
@@ -143,7 +145,7 @@ public final class TlsProvenanceJamesServer {
             fail(EXIT_START_FAILED, "James did not start: " + rootMessage(e) + " (details in var/log/james.log)");
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "james-shutdown"));
+        Runtime.getRuntime().addShutdownHook(CleanStop.hookFor(server));
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOGGER.info("James TLS Provenance accepting connections {} ({} ms after JVM start)",
             listeners.stream().map(l -> l.name() + "=" + l.port()).collect(Collectors.joining(", ")), sinceJvmStart);

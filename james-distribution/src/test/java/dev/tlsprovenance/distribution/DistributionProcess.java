@@ -33,6 +33,7 @@ final class DistributionProcess implements AutoCloseable {
     private final Map<String, Integer> ports;
     private final Path consoleLog;
     private final List<String> extraJavaOptions = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
 
     private DistributionProcess(Path home, Map<String, Integer> ports) {
@@ -76,6 +77,12 @@ final class DistributionProcess implements AutoCloseable {
         return this;
     }
 
+    /** An environment variable for {@code bin/james-server} at every later {@link #start()}, e.g. {@code JAMES_CDS=off}. */
+    DistributionProcess environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     DistributionProcess start() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/james-server").toString())
             .directory(home.toFile())
@@ -83,6 +90,7 @@ final class DistributionProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()));
         builder.environment().put("JAVA_OPTS", javaOpts());
         builder.environment().put("JAMES_HEAP", "384m");
+        builder.environment().putAll(environment);
         Files.createDirectories(consoleLog.getParent());
         process = builder.start();
         return this;

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -58,7 +59,7 @@ final class FailedRecipientBounces {
         } catch (MessagingException | RuntimeException e) {
             LOGGER.error("Mail {}: cannot bounce {}; handing it to the error processor", mail.getName(), failed.keySet(), e);
             try {
-                context.sendMail(copyFor(mail, failed), Mail.ERROR);
+                sendCopy(mail, failed, Mail.ERROR);
             } catch (MessagingException | RuntimeException again) {
                 LOGGER.error("Mail {}: cannot hand it to the error processor either; recipients {} are lost", mail.getName(),
                     failed.keySet(), again);
@@ -77,7 +78,7 @@ final class FailedRecipientBounces {
                 }
             });
             if (!loops.isEmpty()) {
-                context.sendMail(copyFor(mail, loops), loopProcessor.get());
+                sendCopy(mail, loops, loopProcessor.get());
                 loops.keySet().forEach(failed::remove);
             }
             if (failed.isEmpty()) {
@@ -87,17 +88,31 @@ final class FailedRecipientBounces {
         if (!mail.hasSender()) {
             String keeper = bounceProcessor.orElse(Mail.ERROR);
             LOGGER.warn("Mail {} has the null sender: no DSN for {}; kept by processor {}", mail.getName(), failed.keySet(), keeper);
-            context.sendMail(copyFor(mail, failed), keeper);
+            sendCopy(mail, failed, keeper);
             return;
         }
         if (bounceProcessor.isPresent()) {
-            context.sendMail(copyFor(mail, failed), bounceProcessor.get());
+            sendCopy(mail, failed, bounceProcessor.get());
             return;
         }
         Instant arrival = mail.getAttribute(TlsPolicyRemoteDelivery.ARRIVAL).flatMap(a -> a.getValue().valueAs(Long.class))
             .map(Instant::ofEpochMilli).orElse(clock.instant());
         DeliveryStatusReport report = new DeliveryStatusReport(reportingMta, arrival, clock.instant(), new ArrayList<>(failed.values()));
         context.sendMail(MailAddress.nullSender(), List.of(mail.getMaybeSender().get()), DsnMessages.build(report, mail, postmaster()));
+    }
+
+    /**
+     * James 3.8.1's {@code duplicate()} copies the whole message into a new source, and {@code sendMail} spools its
+     * own copy: ours is disposed here, or James's leak detector reports it ("Leak detected!") once it is collected.
+     */
+    private void sendCopy(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed, String processor)
+            throws MessagingException {
+        Mail copy = copyFor(mail, failed);
+        try {
+            context.sendMail(copy, processor);
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
     }
 
     private static Mail copyFor(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {

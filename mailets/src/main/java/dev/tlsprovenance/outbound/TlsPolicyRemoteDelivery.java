@@ -210,6 +210,12 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
 
     @Override
     public void destroy() {
+        if (deliveryThreads != null) {
+            // Deliveries under way finish and acknowledge their mail before the dequeuer is cancelled: cancelling
+            // interrupts them mid-acknowledgement, and the mail is then sent again after the restart. Bounded, so a
+            // stuck peer cannot hold the stop; whatever is still running after it is retried from the queue.
+            deliveryThreads.disposeGracefully().timeout(Duration.ofSeconds(3)).onErrorResume(e -> Mono.empty()).block();
+        }
         if (dequeuer != null) {
             dequeuer.dispose();
         }

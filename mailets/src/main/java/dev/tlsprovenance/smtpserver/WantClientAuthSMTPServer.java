@@ -19,9 +19,15 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.api.ClientAuth;
 import org.apache.james.protocols.lib.SslConfig;
+import org.apache.james.protocols.netty.AbstractChannelPipelineFactory;
+import org.apache.james.protocols.netty.AbstractSSLAwareChannelPipelineFactory;
 import org.apache.james.protocols.netty.Encryption;
+import org.apache.james.protocols.netty.HandlerConstants;
 import org.apache.james.smtpserver.netty.SMTPServer;
 import org.apache.james.smtpserver.netty.SmtpMetrics;
+
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 
 /**
  * An SMTP listener that <em>asks</em> for a client certificate without demanding one ("want"), which
@@ -41,6 +47,9 @@ import org.apache.james.smtpserver.netty.SmtpMetrics;
  * {@value #CLIENT_AUTH_SESSION_VALUE} = {@value #WANT_UNVERIFIED} so recorders know the listener did not
  * verify it. Installed by {@link WantClientAuthSmtpModule} (a server assembly override, not an
  * {@code extensions.properties} module).
+ *
+ * <p>Every listener of this server, asking or not, also answers commands pipelined after {@code STARTTLS} with one
+ * reply and one WARN line instead of James's ERROR stack traces ({@link StartTlsPipeliningRefusal}).
  */
 public class WantClientAuthSMTPServer extends SMTPServer {
     /** {@link SSLSession} value name telling how the listener treated the client certificate. */
@@ -74,6 +83,26 @@ public class WantClientAuthSMTPServer extends SMTPServer {
         if (sslConfig.getKeystore() == null) {
             throw new ConfigurationException("wantClientAuth=\"true\" needs <keystore> in <tls> (PEM <privateKey> is not supported)");
         }
+    }
+
+    /** James's pipeline (same handlers, same order) with {@link StartTlsPipeliningRefusal} just before the core handler. */
+    @Override
+    protected AbstractChannelPipelineFactory createPipelineFactory() {
+        return new AbstractSSLAwareChannelPipelineFactory<SocketChannel>(getTimeout(), connectionLimit, connPerIP,
+            proxyRequired, this::getEncryption, getFrameHandlerFactory(), getExecutorGroup()) {
+
+            @Override
+            public void initChannel(SocketChannel channel) throws Exception {
+                super.initChannel(channel);
+                channel.pipeline().addBefore(HandlerConstants.CORE_HANDLER, StartTlsPipeliningRefusal.NAME,
+                    StartTlsPipeliningRefusal.INSTANCE);
+            }
+
+            @Override
+            protected ChannelInboundHandlerAdapter createHandler() {
+                return createCoreHandler();
+            }
+        };
     }
 
     @Override
