@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * or, with {@code bounceProcessor}, a copy of the mail for those recipients sent to that processor with the
  * attributes James's own bounce mailets read ({@code delivery-error}, {@code delivery-error-code}). A mail with
  * the null sender gets no DSN. If even that fails, the copy goes to the error processor: never a retry, which
- * would send the message again to recipients already delivered.
+ * would send the message again to recipients already delivered. If the error processor cannot take it either, the
+ * caller is told, and keeps the mail in its queue.
  */
 final class FailedRecipientBounces {
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
@@ -42,7 +43,11 @@ final class FailedRecipientBounces {
         this.clock = clock;
     }
 
-    void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) {
+    /**
+     * @throws MessagingException when neither the bounce nor the error processor took the failed recipients (e.g. the
+     *     spool is on a full disk): the caller keeps the mail in its queue instead, so they are not lost
+     */
+    void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
         try {
             bounce(mail, failed);
         } catch (MessagingException | RuntimeException e) {
@@ -50,8 +55,9 @@ final class FailedRecipientBounces {
             try {
                 context.sendMail(copyFor(mail, failed), Mail.ERROR);
             } catch (MessagingException | RuntimeException again) {
-                LOGGER.error("Mail {}: cannot hand it to the error processor either; recipients {} are lost", mail.getName(),
-                    failed.keySet(), again);
+                again.addSuppressed(e);
+                throw again instanceof MessagingException ? (MessagingException) again
+                    : new MessagingException("cannot hand " + mail.getName() + " to the error processor: " + again, again);
             }
         }
     }
