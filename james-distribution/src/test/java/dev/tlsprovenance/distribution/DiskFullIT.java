@@ -25,14 +25,17 @@ import dev.tlsprovenance.testing.smtp.SmtpTestClient;
 /**
  * A full disk under {@code var/store} (the queues) loses nothing. The packaged server runs with a small tmpfs mounted
  * on its {@code var/store}; N mails for a remote domain are accepted while the next hop is down, so each waits in the
- * outgoing queue for a retry; then the tmpfs is filled up, so every retry's re-queue fails, and a new mail is refused
- * with 4xx. The space is freed, the server restarted, the next hop comes up: every mail arrives exactly once.
+ * outgoing queue for a retry; then the tmpfs is filled up (all but less than one mail's content), so every retry's
+ * re-queue fails, and a new mail is refused with 4xx. The space is freed, the server restarted, the next hop comes up: every mail arrives exactly once.
  *
  * <p>Mounting needs root (as in CI). Without it the test is skipped with the reason, or fails where
  * {@code -Dinterop.required=true} says the environment must support it.
  */
 class DiskFullIT {
     private static final int MESSAGES = 20;
+    /** Each mail's content is a file of this size in the queue's blob store; the disk is left with less than that free. */
+    private static final String BODY = ("0123456789abcdef".repeat(4) + "\r\n").repeat(256 * 1024 / 66);
+    private static final long LEFT_FREE = 96 * 1024;
     private static final Pattern SUBJECT = Pattern.compile("^Subject: (disk-full-\\d+)$", Pattern.MULTILINE);
     private static final Pattern KEPT_IN_QUEUE = Pattern.compile(
         "Cannot re-queue (\\S+): .*No space left on device.* \\(disk full\\?\\); kept in queue outgoing-tls, retried in ");
@@ -63,7 +66,7 @@ class DiskFullIT {
         server.start().awaitStarted();
         MailClients clients = new MailClients(server);
         for (int i = 0; i < MESSAGES; i++) {
-            clients.send(false, "sender@example.test", "bob@remote.test", "disk-full-" + i, "message " + i);
+            clients.send(false, "sender@example.test", "bob@remote.test", "disk-full-" + i, BODY);
         }
         // First attempt made (the next hop refuses connections): all of them wait in the outgoing queue for a retry.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -115,7 +118,7 @@ class DiskFullIT {
         try (SmtpTestClient client = SmtpTestClient.connect("127.0.0.1", server.port("smtp"))) {
             client.ehlo("client.example.test");
             SmtpReply reply = client.send("sender@example.test", List.of("bob@remote.test"),
-                "From: sender@example.test\r\nTo: bob@remote.test\r\nSubject: while-full\r\n\r\nno space\r\n");
+                "From: sender@example.test\r\nTo: bob@remote.test\r\nSubject: while-full\r\n\r\n" + BODY + "\r\n");
             return reply.toString();
         }
     }
@@ -137,7 +140,11 @@ class DiskFullIT {
         return count;
     }
 
-    /** Writes one file until the file system says it is full; returns it. */
+    /**
+     * Writes one file until the file system says it is full, then gives back {@link #LEFT_FREE} bytes: a nearly full
+     * disk, where the broker's small journal records still fit but no mail's content does. (With nothing left at all,
+     * the acknowledgement fails too and the old code lost nothing by luck.) Returns the file.
+     */
     private static Path fill(Path store) throws IOException {
         Path filler = store.resolve("filler.bin");
         byte[] block = new byte[64 * 1024];
@@ -147,6 +154,9 @@ class DiskFullIT {
             }
         } catch (IOException full) {
             assertThat(full).hasMessageContaining("No space left on device");
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(filler, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - LEFT_FREE);
         }
         return filler;
     }
