@@ -13,8 +13,10 @@ import java.util.stream.Collectors;
  * item was rolled back, and the queue will hand out the same message again, with all its original recipients.
  * Those recipients are then skipped, so nobody receives the message twice and nobody gets a second DSN.
  *
- * <p>A queue message is identified by the mail's name and the attempt count it carried when it was dequeued: a
- * successor copy put back in the queue carries the next count, so it is never confused with the rolled-back original.
+ * <p>A queue message is identified by the mail's name and the token it was queued with
+ * ({@link TlsPolicyRemoteDelivery#QUEUED_AS}): a successor copy put back in the queue gets a new token, so it is never
+ * confused with the rolled-back original (the attempt count cannot tell them apart: a wait that is not an attempt
+ * re-queues with the same count).
  *
  * <p>Kept in memory only, deliberately: the item was rolled back because the store could not be written (typically a
  * full disk), so there is nowhere durable to put this either. A restart in between forgets it, and the recipients
@@ -23,8 +25,8 @@ import java.util.stream.Collectors;
 final class SettledRecipients {
     private final Map<String, Set<String>> settledByQueueMessage = new ConcurrentHashMap<>();
 
-    static String queueMessage(String mailName, int attemptsSoFar) {
-        return mailName + "#" + attemptsSoFar;
+    static String queueMessage(String mailName, String queuedAs) {
+        return mailName + "#" + queuedAs;
     }
 
     /** The recipients of {@code queueMessage} still to handle: all of them unless an earlier try settled some. */

@@ -83,6 +83,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public static final AttributeName RETRIES = AttributeName.of("dev.tlsprovenance.outbound.retries");
     /** First time the mail reached this mailet (epoch millis, long), for the DSN's Arrival-Date. */
     public static final AttributeName ARRIVAL = AttributeName.of("dev.tlsprovenance.outbound.arrival");
+    /**
+     * A fresh token (string) each time this mailet puts the mail into its queue: tells a rolled-back queue message
+     * from the copy re-queued out of it, whatever the attempt count says.
+     */
+    public static final AttributeName QUEUED_AS = AttributeName.of("dev.tlsprovenance.outbound.queued-as");
     /** Last temporary failure, for operators inspecting the queue. */
     public static final AttributeName LAST_ERROR = AttributeName.of("dev.tlsprovenance.outbound.last-error");
     /** RFC 8689, named as James 3.9 names it. */
@@ -190,6 +195,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         if (mail.getAttribute(ARRIVAL).isEmpty()) {
             mail.setAttribute(new Attribute(ARRIVAL, AttributeValue.of(clock.millis())));
         }
+        markQueuedAs(mail, newQueueToken());
         queue.enQueue(mail);
         mail.setState(Mail.GHOST);
     }
@@ -226,7 +232,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private void process(MailQueue.MailQueueItem item) {
         Mail mail = item.getMail();
         int attemptsSoFar = attemptsSoFar(mail);
-        String queueMessage = SettledRecipients.queueMessage(mail.getName(), attemptsSoFar);
+        String queuedAs = mail.getAttribute(QUEUED_AS).flatMap(a -> a.getValue().valueAs(String.class)).orElse("");
+        String queueMessage = SettledRecipients.queueMessage(mail.getName(), queuedAs);
         List<String> recipients = asStrings(new ArrayList<>(mail.getRecipients()));
         Duration retryDelay = retryDelay(attemptsSoFar);
         List<String> settledNow = new ArrayList<>();
@@ -250,7 +257,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             deliver(mail, attemptsSoFar, settledNow);
             acknowledge(item, queueMessage, mail.getName(), recipients);
         } catch (NextStateNotStoredException e) {
-            keepInQueue(item, queueMessage, recipients, attemptsSoFar, settledNow, retryDelay, e);
+            keepInQueue(item, queueMessage, recipients, attemptsSoFar, queuedAs, settledNow, retryDelay, e);
             held = true;
         } catch (Exception e) {
             LOGGER.error("Unexpected failure delivering {}; re-queueing it for a retry", mail.getName(), e);
@@ -258,7 +265,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
                 requeueWholeMail(mail, e, settledNow);
                 acknowledge(item, queueMessage, mail.getName(), recipients);
             } catch (MessagingException | RuntimeException notStored) {
-                keepInQueue(item, queueMessage, recipients, attemptsSoFar, settledNow, retryDelay,
+                keepInQueue(item, queueMessage, recipients, attemptsSoFar, queuedAs, settledNow, retryDelay,
                     new NextStateNotStoredException("re-queue", notStored));
                 held = true;
             }
@@ -284,7 +291,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     }
 
     private void keepInQueue(MailQueue.MailQueueItem item, String queueMessage, List<String> recipients, int attemptsSoFar,
-                             List<String> settledNow, Duration delay, NextStateNotStoredException failure) {
+                             String queuedAs, List<String> settledNow, Duration delay, NextStateNotStoredException failure) {
         Mail mail = item.getMail();
         String mailName = mail.getName();
         settledRecipients.remember(queueMessage, settledNow);
@@ -299,6 +306,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         } else {
             mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attemptsSoFar)));
         }
+        markQueuedAs(mail, queuedAs);
         LOGGER.error("Cannot {} {}: {}{}; kept in queue {}, retried in {}{}", failure.step(), mailName,
             rootCause(failure.getCause()), isStorageFailure(failure.getCause()) ? " (disk full?)" : "", settings.outgoingQueue(),
             delay.toString().substring(2).toLowerCase(Locale.ROOT), settledNow.isEmpty() ? "" : "; not sent again to the recipients already handled: " + settledNow);
@@ -406,6 +414,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attempt)));
             Duration delay = settings.retrySchedule().delayBeforeRetry(attempt);
             try {
+                markQueuedAs(mail, newQueueToken());
                 queue.enQueue(mail, delay);
             } catch (MessagingException | RuntimeException e) {
                 throw new NextStateNotStoredException("re-queue", e);
@@ -466,7 +475,20 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             return;
         }
         mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries + 1)));
+        markQueuedAs(mail, newQueueToken());
         queue.enQueue(mail, settings.retrySchedule().delayBeforeRetry(retries + 1));
+    }
+
+    private static String newQueueToken() {
+        return java.util.UUID.randomUUID().toString();
+    }
+
+    private static void markQueuedAs(Mail mail, String token) {
+        if (token.isEmpty()) {
+            mail.removeAttribute(QUEUED_AS);
+        } else {
+            mail.setAttribute(new Attribute(QUEUED_AS, AttributeValue.of(token)));
+        }
     }
 
     /** The innermost cause, as "Class: message": a full disk shows as "IOException: No space left on device". */
