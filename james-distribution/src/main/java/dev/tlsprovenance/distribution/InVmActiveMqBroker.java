@@ -12,6 +12,7 @@ import org.apache.activemq.ActiveMQConnection;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.ActiveMQMessageConsumer;
 import org.apache.activemq.ActiveMQPrefetchPolicy;
+import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.james.filesystem.api.FileSystem;
@@ -61,6 +62,9 @@ final class InVmActiveMqBroker {
         broker.setSchedulerSupport(false);
         // James stops the broker itself (@PreDestroy below), after the queues that use it.
         broker.setUseShutdownHook(false);
+        // A full store makes a send fail (James answers SMTP with 451, the delivery mailet keeps the mail queued)
+        // instead of blocking the sending thread until space returns.
+        broker.getSystemUsage().setSendFailIfNoSpace(true);
         broker.start();
 
         connections = new ActiveMQConnectionFactory("vm://" + BROKER_NAME + "?create=false") {
@@ -80,12 +84,25 @@ final class InVmActiveMqBroker {
         oneAtATime.setQueuePrefetch(0);
         oneAtATime.setTopicPrefetch(0);
         connections.setPrefetchPolicy(oneAtATime);
+        connections.setRedeliveryPolicy(neverDeadLettered());
+    }
+
+    /**
+     * A mail whose processing is rolled back (James's queue item finished with RETRY or REJECT, e.g. because its
+     * re-queue failed on a full disk) comes back as often as it takes. ActiveMQ's default gives up after 6
+     * redeliveries and moves the message to the dead-letter queue {@code ActiveMQ.DLQ}, which nothing in James reads:
+     * a silent loss. The wait between tries is the delivery mailet's own (it holds the item before rolling back),
+     * because James closes the consumer at once, which ends ActiveMQ's client-side redelivery delay.
+     */
+    private static RedeliveryPolicy neverDeadLettered() {
+        RedeliveryPolicy redelivery = new RedeliveryPolicy();
+        redelivery.setMaximumRedeliveries(RedeliveryPolicy.NO_MAXIMUM_REDELIVERIES);
+        return redelivery;
     }
 
     /** James's queue writes each mail's content as a file here (a blob message); the JMS message holds envelope and attributes. */
-    private static FileSystemBlobTransferPolicy blobTransferPolicy(FileSystem fileSystem) {
-        FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
-        blobs.setFileSystem(fileSystem);
+    private static QueueBlobFiles blobTransferPolicy(FileSystem fileSystem) {
+        QueueBlobFiles blobs = new QueueBlobFiles(fileSystem);
         blobs.setDefaultUploadUrl(BLOB_DIRECTORY);
         return blobs;
     }

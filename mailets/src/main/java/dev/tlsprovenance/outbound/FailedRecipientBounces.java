@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * whose next hop was this server itself (5.4.6) go, with {@code loopProcessor}, to that processor instead (a
  * repository copy and a DSN there). A mail with the null sender gets no DSN; it is never dropped either: its copy
  * goes to the bounce processor (which keeps it), else to the error processor. If even that fails, the copy goes to
- * the error processor: never a retry, which would send the message again to recipients already delivered.
+ * the error processor: never a retry, which would send the message again to recipients already delivered. If the
+ * error processor cannot take it either, the caller is told, and keeps the mail in its queue.
  */
 final class FailedRecipientBounces {
     static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
@@ -53,7 +54,11 @@ final class FailedRecipientBounces {
         this.clock = clock;
     }
 
-    void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) {
+    /**
+     * @throws MessagingException when neither the bounce nor the error processor took the failed recipients (e.g. the
+     *     spool is on a full disk): the caller keeps the mail in its queue instead, so they are not lost
+     */
+    void bounceOrHandToError(Mail mail, Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed) throws MessagingException {
         try {
             bounce(mail, failed);
         } catch (MessagingException | RuntimeException e) {
@@ -61,8 +66,9 @@ final class FailedRecipientBounces {
             try {
                 sendCopy(mail, failed, Mail.ERROR);
             } catch (MessagingException | RuntimeException again) {
-                LOGGER.error("Mail {}: cannot hand it to the error processor either; recipients {} are lost", mail.getName(),
-                    failed.keySet(), again);
+                again.addSuppressed(e);
+                throw again instanceof MessagingException ? (MessagingException) again
+                    : new MessagingException("cannot hand " + mail.getName() + " to the error processor: " + again, again);
             }
         }
     }

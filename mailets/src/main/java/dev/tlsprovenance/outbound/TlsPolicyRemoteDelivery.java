@@ -99,6 +99,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public static final AttributeName RETRIES = AttributeName.of("dev.tlsprovenance.outbound.retries");
     /** First time the mail reached this mailet (epoch millis, long), for the DSN's Arrival-Date. */
     public static final AttributeName ARRIVAL = AttributeName.of("dev.tlsprovenance.outbound.arrival");
+    /**
+     * A fresh token (string) each time this mailet puts the mail into its queue: tells a rolled-back queue message
+     * from the copy re-queued out of it, whatever the attempt count says.
+     */
+    public static final AttributeName QUEUED_AS = AttributeName.of("dev.tlsprovenance.outbound.queued-as");
     /** Last temporary failure, for operators inspecting the queue. */
     public static final AttributeName LAST_ERROR = AttributeName.of("dev.tlsprovenance.outbound.last-error");
     /** RFC 8689, named as James 3.9 names it. */
@@ -128,6 +133,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private FailedRecipientBounces bounces;
     private java.util.function.Function<String, OwnServerHops> ownServerFactory = heloName -> OwnServerHops.NONE;
     private OwnServerHops ownServer = OwnServerHops.NONE;
+    private ScheduledExecutorService heldItems;
+    private final SettledRecipients settledRecipients = new SettledRecipients();
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -167,6 +174,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         });
         long every = Math.max(100, settings.idleTimeout().toMillis() / 2);
         evictor.scheduleWithFixedDelay(pool::evictIdle, every, every, TimeUnit.MILLISECONDS);
+        heldItems = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tls-delivery-held-items");
+            thread.setDaemon(true);
+            return thread;
+        });
         deliveryThreads = Schedulers.newBoundedElastic(settings.deliveryThreads(), 10_000, "tls-delivery");
         // A persistent queue (James's ActiveMQ/JMS queue) dequeues with a blocking receive on the subscribing thread:
         // subscribe on a thread of our own, or init() never returns and James never finishes starting.
@@ -204,6 +216,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         if (mail.getAttribute(ARRIVAL).isEmpty()) {
             mail.setAttribute(new Attribute(ARRIVAL, AttributeValue.of(clock.millis())));
         }
+        markQueuedAs(mail, newQueueToken());
         queue.enQueue(mail);
         mail.setState(Mail.GHOST);
     }
@@ -228,31 +241,146 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         if (evictor != null) {
             evictor.shutdownNow();
         }
+        if (heldItems != null) {
+            // items waiting to be rolled back go back to their queue now, not when the broker notices the closed session
+            heldItems.shutdownNow().forEach(Runnable::run);
+        }
         if (pool != null) {
             pool.close();
         }
     }
 
+    /**
+     * Acknowledges the dequeued item only once the next state of every recipient is stored: delivered, bounced (the
+     * DSN or the failed copy handed to the mailet container) or re-queued. Otherwise the item is rolled back into its
+     * queue (after the wait of its next retry, so a full disk is not hammered) and the recipients already settled are
+     * remembered, so that the message coming back is not sent to them again.
+     */
     private void process(MailQueue.MailQueueItem item) {
         Mail mail = item.getMail();
+        int attemptsSoFar = attemptsSoFar(mail);
+        String queuedAs = mail.getAttribute(QUEUED_AS).flatMap(a -> a.getValue().valueAs(String.class)).orElse("");
+        String queueMessage = SettledRecipients.queueMessage(mail.getName(), queuedAs);
+        List<String> recipients = asStrings(new ArrayList<>(mail.getRecipients()));
+        Duration retryDelay = retryDelay(attemptsSoFar);
+        List<String> settledNow = new ArrayList<>();
+        boolean held = false;
         try {
-            deliver(mail);
-        } catch (Exception e) {
-            LOGGER.error("Unexpected failure delivering {}; it stays queued for a retry", mail.getName(), e);
-            requeueWholeMail(mail, e);
-        } finally {
-            try {
-                item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
-            } catch (MailQueue.MailQueueException e) {
-                LOGGER.error("Cannot acknowledge {} on queue {}", mail.getName(), settings.outgoingQueue(), e);
+            List<String> unsettled = settledRecipients.unsettled(queueMessage, recipients);
+            if (unsettled.isEmpty()) {
+                // handled by an earlier try whose acknowledgement failed; wait before acknowledging again, so that a
+                // store that keeps failing is not retried in a tight loop
+                LOGGER.info("Mail {}: every recipient was already handled; acknowledging it on queue {}", mail.getName(),
+                    settings.outgoingQueue());
+                finishLater(item, queueMessage, MailQueue.MailQueueItem.CompletionStatus.SUCCESS, retryDelay);
+                held = true;
+                return;
             }
-            // the queue keeps its own copy of a re-queued mail; this one holds message resources to release
-            LifecycleUtil.dispose(mail);
+            if (unsettled.size() < recipients.size()) {
+                LOGGER.info("Mail {}: back in queue {} after a failed re-queue; not sending again to the recipients already handled, "
+                    + "now trying {}", mail.getName(), settings.outgoingQueue(), unsettled);
+                mail.setRecipients(toAddresses(unsettled));
+            }
+            deliver(mail, attemptsSoFar, settledNow);
+            acknowledge(item, queueMessage, mail.getName(), recipients);
+        } catch (NextStateNotStoredException e) {
+            keepInQueue(item, queueMessage, recipients, attemptsSoFar, queuedAs, settledNow, retryDelay, e);
+            held = true;
+        } catch (Exception e) {
+            LOGGER.error("Unexpected failure delivering {}; re-queueing it for a retry", mail.getName(), e);
+            try {
+                requeueWholeMail(mail, e, settledNow);
+                acknowledge(item, queueMessage, mail.getName(), recipients);
+            } catch (MessagingException | RuntimeException notStored) {
+                keepInQueue(item, queueMessage, recipients, attemptsSoFar, queuedAs, settledNow, retryDelay,
+                    new NextStateNotStoredException("re-queue", notStored));
+                held = true;
+            }
+        } finally {
+            if (!held) {
+                // the queue keeps its own copy of a re-queued mail; this one holds message resources to release
+                LifecycleUtil.dispose(mail);
+            }
         }
     }
 
-    private void deliver(Mail mail) throws MessagingException {
-        int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
+    private void acknowledge(MailQueue.MailQueueItem item, String queueMessage, String mailName, List<String> recipients) {
+        try {
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+            settledRecipients.forget(queueMessage);
+        } catch (MailQueue.MailQueueException | RuntimeException e) {
+            // Every recipient's next state is stored, but the queue still holds the item and will hand it out again:
+            // then it is only acknowledged, never delivered a second time.
+            settledRecipients.remember(queueMessage, recipients);
+            LOGGER.error("Cannot acknowledge {} on queue {}: {}; its recipients are handled, so when the queue hands it out "
+                + "again it is only acknowledged", mailName, settings.outgoingQueue(), rootCause(e), e);
+        }
+    }
+
+    private void keepInQueue(MailQueue.MailQueueItem item, String queueMessage, List<String> recipients, int attemptsSoFar,
+                             String queuedAs, List<String> settledNow, Duration delay, NextStateNotStoredException failure) {
+        Mail mail = item.getMail();
+        String mailName = mail.getName();
+        settledRecipients.remember(queueMessage, settledNow);
+        // as dequeued: a queue that re-enqueues this object on RETRY (James's in-memory queue) must get the original back
+        try {
+            mail.setRecipients(toAddresses(recipients));
+        } catch (javax.mail.internet.AddressException e) {
+            throw new IllegalStateException("recipient read from the queue no longer parses", e);
+        }
+        if (attemptsSoFar == 0) {
+            mail.removeAttribute(RETRIES);
+        } else {
+            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attemptsSoFar)));
+        }
+        markQueuedAs(mail, queuedAs);
+        LOGGER.error("Cannot {} {}: {}{}; kept in queue {}, retried in {}{}", failure.step(), mailName,
+            rootCause(failure.getCause()), isStorageFailure(failure.getCause()) ? " (disk full?)" : "", settings.outgoingQueue(),
+            delay.toString().substring(2).toLowerCase(Locale.ROOT), settledNow.isEmpty() ? "" : "; not sent again to the recipients already handled: " + settledNow);
+        finishLater(item, queueMessage, MailQueue.MailQueueItem.CompletionStatus.RETRY, delay);
+    }
+
+    /**
+     * Holds the item (unacknowledged: a crash or a stop returns it to the queue) and finishes it after {@code delay}.
+     * James's ActiveMQ queue rolls a RETRY back at once and hands the message out again straight away, since its
+     * next-delivery time has passed: the wait has to be here.
+     */
+    private void finishLater(MailQueue.MailQueueItem item, String queueMessage, MailQueue.MailQueueItem.CompletionStatus status,
+                             Duration delay) {
+        Runnable finish = () -> {
+            try {
+                item.done(status);
+                if (status == MailQueue.MailQueueItem.CompletionStatus.SUCCESS) {
+                    settledRecipients.forget(queueMessage);
+                }
+            } catch (MailQueue.MailQueueException | RuntimeException e) {
+                LOGGER.error("Cannot finish {} ({}) on queue {}: {}; the queue hands it out again", queueMessage, status,
+                    settings.outgoingQueue(), rootCause(e), e);
+            } finally {
+                LifecycleUtil.dispose(item.getMail());
+            }
+        };
+        try {
+            heldItems.schedule(finish, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            finish.run();
+        }
+    }
+
+    private Duration retryDelay(int attemptsSoFar) {
+        return settings.retrySchedule().delayBeforeRetry(attemptsSoFar + 1);
+    }
+
+    private static int attemptsSoFar(Mail mail) {
+        return mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
+    }
+
+    /**
+     * Tries every recipient once; {@code settled} collects those whose next state is stored as it goes.
+     *
+     * @throws NextStateNotStoredException when the bounce or the re-queue failed: the mail must stay in its queue
+     */
+    private void deliver(Mail mail, int retries, List<String> settled) throws MessagingException, NextStateNotStoredException {
         int attempt = retries + 1;
         boolean retriesLeft = retries < settings.maxRetries();
         boolean requireTls = requiresTls(mail);
@@ -305,6 +433,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             for (RecipientOutcome outcome : result.outcomes()) {
                 MailAddress recipient = new MailAddress(outcome.recipient());
                 if (outcome.isDelivered()) {
+                    settled.add(recipient.asString());
                     continue;
                 }
                 DeliveryFailure failure = outcome.failure().get();
@@ -317,8 +446,14 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
                 }
             }
         }
+        Optional<NextStateNotStoredException> notStored = Optional.empty();
         if (!failed.isEmpty()) {
-            bounces.bounceOrHandToError(mail, failed);
+            try {
+                bounces.bounceOrHandToError(mail, failed);
+                failed.keySet().forEach(recipient -> settled.add(recipient.asString()));
+            } catch (MessagingException | RuntimeException e) {
+                notStored = Optional.of(new NextStateNotStoredException("bounce", e));
+            }
         }
         retry.addAll(waitingForLedger);
         if (!retry.isEmpty()) {
@@ -327,6 +462,13 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             int attemptsMade = attempted ? attempt : retries;
             mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attemptsMade)));
             Duration delay = settings.retrySchedule().delayBeforeRetry(Math.max(1, attemptsMade));
+            try {
+                markQueuedAs(mail, newQueueToken());
+                queue.enQueue(mail, delay);
+            } catch (MessagingException | RuntimeException e) {
+                throw new NextStateNotStoredException("re-queue", e);
+            }
+            retry.forEach(recipient -> settled.add(recipient.asString()));
             if (!waitingForLedger.isEmpty()) {
                 LOGGER.info("Mail {}: {} recipient(s) deferred (4.3.0) until the outbound ledger can be written; next try in {}",
                     mail.getName(), waitingForLedger.size(), delay);
@@ -335,7 +477,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
                 LOGGER.info("Mail {}: {} recipient(s) to retry in {} (attempt {} of {})", mail.getName(),
                     retry.size() - waitingForLedger.size(), delay, attempt + 1, settings.maxRetries() + 1);
             }
-            queue.enQueue(mail, delay);
+        }
+        if (notStored.isPresent()) {
+            throw notStored.get();
         }
     }
 
@@ -428,19 +572,80 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         ownServerFactory = heloName -> ownServer;
     }
 
-    /** A bug or an unreadable mail: retry it like a temporary failure, then hand it to the error processor. */
-    private void requeueWholeMail(Mail mail, Exception cause) {
-        try {
-            int retries = mail.getAttribute(RETRIES).flatMap(a -> a.getValue().valueAs(Integer.class)).orElse(0);
-            mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(String.valueOf(cause))));
-            if (retries >= settings.maxRetries()) {
-                getMailetContext().sendMail(mail, Mail.ERROR);
-                return;
+    /**
+     * A bug or an unreadable mail: retry its recipients not yet handled like a temporary failure, then hand it to the
+     * error processor.
+     *
+     * @throws MessagingException when neither the re-queue nor the error processor took it
+     */
+    private void requeueWholeMail(Mail mail, Exception cause, List<String> settled) throws MessagingException {
+        List<String> unsettled = new ArrayList<>(asStrings(new ArrayList<>(mail.getRecipients())));
+        unsettled.removeAll(settled);
+        if (unsettled.isEmpty()) {
+            return;
+        }
+        mail.setRecipients(toAddresses(unsettled));
+        int retries = attemptsSoFar(mail);
+        mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(String.valueOf(cause))));
+        if (retries >= settings.maxRetries()) {
+            getMailetContext().sendMail(mail, Mail.ERROR);
+            return;
+        }
+        mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries + 1)));
+        markQueuedAs(mail, newQueueToken());
+        queue.enQueue(mail, settings.retrySchedule().delayBeforeRetry(retries + 1));
+    }
+
+    private static String newQueueToken() {
+        return java.util.UUID.randomUUID().toString();
+    }
+
+    private static void markQueuedAs(Mail mail, String token) {
+        if (token.isEmpty()) {
+            mail.removeAttribute(QUEUED_AS);
+        } else {
+            mail.setAttribute(new Attribute(QUEUED_AS, AttributeValue.of(token)));
+        }
+    }
+
+    /** The innermost cause, as "Class: message": a full disk shows as "IOException: No space left on device". */
+    static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static boolean isStorageFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IOException) {
+                return true;
             }
-            mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries + 1)));
-            queue.enQueue(mail, settings.retrySchedule().delayBeforeRetry(retries + 1));
-        } catch (MessagingException e) {
-            LOGGER.error("Cannot re-queue {}", mail.getName(), e);
+        }
+        return false;
+    }
+
+    private static List<MailAddress> toAddresses(List<String> recipients) throws javax.mail.internet.AddressException {
+        List<MailAddress> addresses = new ArrayList<>();
+        for (String recipient : recipients) {
+            addresses.add(new MailAddress(recipient));
+        }
+        return addresses;
+    }
+
+    /** The bounce or the re-queue of a dequeued mail did not reach the store; {@link #step()} says which. */
+    private static final class NextStateNotStoredException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String step;
+
+        NextStateNotStoredException(String step, Throwable cause) {
+            super("cannot " + step + ": " + cause, cause);
+            this.step = step;
+        }
+
+        String step() {
+            return step;
         }
     }
 
