@@ -41,6 +41,10 @@ class PersistentStateIT {
     void domainUserAliasAndMailboxSurviveACleanStopAndAKillNine() throws Exception {
         try (DistributionProcess server = DistributionProcess.installInto(directory)) {
             server.start().awaitStarted();
+            // The store this run is about: embedded Derby by default, the installation's own PostgreSQL database in
+            // the interop profile's PostgreSQL run.
+            assertThat(server.console()).contains("Persistent store: "
+                + server.database().map(TestDatabase::jdbcUrl).orElse("jdbc:derby:var/store/derby"));
             MailClients clients = new MailClients(server);
             clients.createDomainAndUser(DOMAIN, USER, PASSWORD);
             clients.webAdminPut("/address/aliases/" + USER + "/sources/" + ALIAS, null);
