@@ -201,9 +201,6 @@ final class DistributionProcess implements AutoCloseable {
                 process.destroyForcibly().waitFor();
             }
         }
-        if (database != null) {
-            database.drop();
-        }
     }
 
     static int freePort() throws IOException {

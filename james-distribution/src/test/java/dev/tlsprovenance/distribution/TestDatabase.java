@@ -47,6 +47,8 @@ final class TestDatabase {
         String password = System.getProperty("tlsprovenance.postgresql.password", "tlsprovenance-test");
         String name = "james_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         TestDatabase database = new TestDatabase(serverUrl, user, password, name);
+        // Dropped when the test JVM exits, not when a test closes its server: some tests start a closed server again.
+        Runtime.getRuntime().addShutdownHook(new Thread(database::drop, "drop-" + name));
         try (Connection admin = DriverManager.getConnection(serverUrl + "postgres", user, password);
              Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
@@ -84,7 +86,7 @@ final class TestDatabase {
             ""));
     }
 
-    /** Drops the database once its server is gone; a leftover database is only disk space, so errors are ignored. */
+    /** Drops the database once the servers are gone; a leftover database is only disk space, so errors are ignored. */
     void drop() {
         try (Connection admin = DriverManager.getConnection(serverUrl + "postgres", user, password);
              Statement statement = admin.createStatement()) {
