@@ -17,15 +17,10 @@ import org.apache.commons.configuration2.builder.fluent.Configurations;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.ExtraProperties;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.modules.BlobExportMechanismModule;
-import org.apache.james.modules.BlobMemoryModule;
+import org.apache.james.NaiveDelegationStoreModule;
 import org.apache.james.modules.MailboxModule;
 import org.apache.james.modules.MailetProcessingModule;
-import org.apache.james.modules.data.MemoryDataModule;
-import org.apache.james.modules.data.MemoryDelegationStoreModule;
-import org.apache.james.modules.data.MemoryUsersRepositoryModule;
 import org.apache.james.modules.eventstore.MemoryEventStoreModule;
-import org.apache.james.modules.mailbox.MemoryMailboxModule;
 import org.apache.james.modules.protocols.IMAPServerModule;
 import org.apache.james.modules.protocols.ProtocolHandlerModule;
 import org.apache.james.modules.protocols.SMTPServerModule;
@@ -38,7 +33,6 @@ import org.apache.james.modules.server.NoJwtModule;
 import org.apache.james.modules.server.RawPostDequeueDecoratorModule;
 import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminServerModule;
-import org.apache.james.modules.vault.DeletedMessageVaultModule;
 import org.apache.james.server.core.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,14 +40,19 @@ import org.slf4j.LoggerFactory;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 
+import dev.tlsprovenance.distribution.jpa.JamesDatabaseModule;
+import dev.tlsprovenance.distribution.jpa.JpaDataModule;
+import dev.tlsprovenance.distribution.jpa.JpaMailboxModule;
 import dev.tlsprovenance.distribution.webadmin.WebAdminKeys;
 import dev.tlsprovenance.distribution.webadmin.WebAdminRequestGuard;
 import dev.tlsprovenance.distribution.webadmin.WebAdminSettings;
 
 /**
  * The James 3.8.1 server of the TLS Provenance distribution: SMTP (25 STARTTLS, 465, 587), IMAP (143, 993) and
- * WebAdmin, mailboxes in memory, but spool and outgoing queues (ActiveMQ/KahaDB) and mail repositories on disk
- * under {@code var/}, so that a message acknowledged with 250 survives a crash. The TLS Provenance extension is not
+ * WebAdmin. Domains, users, recipient rewrites, mailboxes and quotas are in James's JPA stores (embedded Derby under
+ * {@code var/store/derby}, or PostgreSQL, per {@code conf/james-database.properties}); spool and outgoing queues
+ * (ActiveMQ/KahaDB) and mail repositories are on disk under {@code var/}: a message acknowledged with 250, and
+ * everything an administrator set up, survives a restart and a crash. The TLS Provenance extension is not
  * on this classpath: James loads it from {@code extensions-jars/} like any third-party extension.
  *
  * <p>Before James starts it checks the configuration and the ports, and creates a self-signed certificate when none
@@ -69,17 +68,16 @@ public final class TlsProvenanceJamesServer {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TlsProvenanceJamesServer.class);
 
+    // Domains, users, recipient rewrites, mailboxes and quotas in James's JPA stores (conf/james-database.properties:
+    // embedded Derby under var/store/derby by default); queues and mail repositories on disk under var/.
     static final Module MAIL_STORAGE = Modules.combine(
         new MailetProcessingModule(),
-        new MemoryDelegationStoreModule(),
-        new BlobMemoryModule(),
-        new DeletedMessageVaultModule(),
-        new BlobExportMechanismModule(),
+        new NaiveDelegationStoreModule(),
         new MailboxModule(),
-        new MemoryDataModule(),
+        new JamesDatabaseModule(),
+        new JpaDataModule(),
         new MemoryEventStoreModule(),
-        new MemoryMailboxModule(),
-        new MemoryUsersRepositoryModule(),
+        new JpaMailboxModule(),
         new TaskManagerModule(),
         new DiskMailQueueModule(),
         new FileMailRepositoryModule(),
@@ -111,6 +109,9 @@ public final class TlsProvenanceJamesServer {
         CleanStop.install();
         Path workingDirectory = Path.of(System.getProperty(Configuration.WORKING_DIRECTORY, ".")).toAbsolutePath().normalize();
         System.setProperty(Configuration.WORKING_DIRECTORY, workingDirectory.toString());
+        // Embedded Derby resolves the relative database name of conf/james-database.properties against this directory.
+        setIfAbsent("derby.system.home", workingDirectory.toString());
+        setIfAbsent("derby.stream.error.file", workingDirectory.resolve("var/log/derby.log").toString());
         Path conf = workingDirectory.resolve("conf");
 
         List<ConfiguredListener> listeners;
@@ -149,6 +150,12 @@ public final class TlsProvenanceJamesServer {
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         LOGGER.info("James TLS Provenance accepting connections {} ({} ms after JVM start)",
             listeners.stream().map(l -> l.name() + "=" + l.port()).collect(Collectors.joining(", ")), sinceJvmStart);
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     private static void fail(int exitCode, String message) {

@@ -35,6 +35,7 @@ final class DistributionProcess implements AutoCloseable {
     private final List<String> extraJavaOptions = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
+    private TestDatabase database;
 
     private DistributionProcess(Path home, Map<String, Integer> ports) {
         this.home = home;
@@ -53,7 +54,20 @@ final class DistributionProcess implements AutoCloseable {
         for (String listener : LISTENERS) {
             ports.put(listener, freePort());
         }
-        return new DistributionProcess(directory, ports);
+        DistributionProcess installed = new DistributionProcess(directory, ports);
+        if (TestDatabase.postgresqlRequested()) {
+            installed.database = TestDatabase.createPostgresqlDatabase();
+            installed.database.writeJamesDatabaseProperties(directory.resolve("conf/james-database.properties"));
+        }
+        return installed;
+    }
+
+    /**
+     * The PostgreSQL database of this installation when the tests run against PostgreSQL
+     * ({@code -Dtlsprovenance.database=postgresql}, the interop profile's second run); empty on the default Derby.
+     */
+    java.util.Optional<TestDatabase> database() {
+        return java.util.Optional.ofNullable(database);
     }
 
     Path home() {

@@ -51,6 +51,17 @@ final class MailClients {
         }
     }
 
+    /** WebAdmin GET of PATH: the JSON body of a 200 reply (anything else fails the test). */
+    String webAdminGet(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + path))
+            .header("Authorization", "Bearer " + adminToken()).GET().build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("WebAdmin GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
     /** Number of mails in a James queue ("spool", "outgoing"), from WebAdmin's /mailQueues/NAME. */
     long queueSize(String queue) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + "/mailQueues/" + queue))
