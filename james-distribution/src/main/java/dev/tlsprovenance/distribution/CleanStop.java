@@ -1,5 +1,7 @@
 package dev.tlsprovenance.distribution;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,12 +56,22 @@ final class CleanStop {
         STOPPING.set(true);
         long started = System.nanoTime();
         LOGGER.info("Stopping James TLS Provenance");
+        ScheduledExecutorService receiveInterrupter = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "james-shutdown-receive-interrupter");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
-            server.getProbe(QueueDeliveryProbe.class).pauseDelivery();
+            QueueDeliveryProbe queues = server.getProbe(QueueDeliveryProbe.class);
+            queues.pauseDelivery();
+            // threads that were busy with a mail at the pause reach their next receive during the stop
+            receiveInterrupter.scheduleWithFixedDelay(queues::interruptWaitingReceivers, 100, 100, TimeUnit.MILLISECONDS);
             server.stop();
         } catch (Throwable e) {
             LOGGER.error("James did not stop cleanly; exiting without the clean-stop code", e);
             return;
+        } finally {
+            receiveInterrupter.shutdownNow();
         }
         LOGGER.info("James TLS Provenance stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         Runtime.getRuntime().halt(EXIT_STOPPED);

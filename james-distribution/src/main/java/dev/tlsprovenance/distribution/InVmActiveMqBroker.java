@@ -126,6 +126,15 @@ final class InVmActiveMqBroker {
                 LOGGER.warn("Could not pause queue delivery on {} before stopping: {}", connection, e.toString());
             }
         }
+        interruptWaitingReceivers();
+    }
+
+    /**
+     * Interrupts the threads blocked in a queue receive, which a paused connection can no longer answer. Called again
+     * while the stop goes on ({@link CleanStop}): a spool thread still busy with a mail at the pause enters its next
+     * receive later, and James's spool would wait 5 s for it.
+     */
+    void interruptWaitingReceivers() {
         Thread.getAllStackTraces().forEach((thread, stack) -> {
             if (isWaitingInReceive(stack)) {
                 thread.interrupt();

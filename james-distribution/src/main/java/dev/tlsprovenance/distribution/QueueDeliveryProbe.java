@@ -16,4 +16,8 @@ public final class QueueDeliveryProbe implements GuiceProbe {
     void pauseDelivery() {
         broker.pauseDelivery();
     }
+
+    void interruptWaitingReceivers() {
+        broker.interruptWaitingReceivers();
+    }
 }
