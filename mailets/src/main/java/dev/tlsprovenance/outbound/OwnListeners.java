@@ -18,9 +18,19 @@ final class OwnListeners {
     private OwnListeners() {
     }
 
+    /**
+     * Empty while James is still starting: the mailet container (and so the delivery of mail left in the queue before
+     * a restart) starts before the SMTP listeners are bound, and {@code getServers()} is null until then. Nothing can
+     * loop back to a listener that is not bound yet (the connection is refused and the mail retried); the relay limit
+     * still catches a loop that starts in that instant.
+     */
     static List<InetSocketAddress> boundAddresses(SMTPServerFactory smtpServers) {
         List<InetSocketAddress> bound = new ArrayList<>();
-        for (AbstractConfigurableAsyncServer server : smtpServers.getServers()) {
+        List<AbstractConfigurableAsyncServer> servers = smtpServers.getServers();
+        if (servers == null) {
+            return bound;
+        }
+        for (AbstractConfigurableAsyncServer server : servers) {
             bound.addAll(server.getListenAddresses());
         }
         return bound;
