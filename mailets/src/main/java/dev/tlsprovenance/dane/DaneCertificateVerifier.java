@@ -80,9 +80,7 @@ public final class DaneCertificateVerifier {
             if (attempt.failure == null) {
                 return DaneVerdict.authenticated(record, attempt.depth, attempt.anchorFromRecord, attempt.detail);
             }
-            if (furthest == null || attempt.failure.ordinal() > furthest.failure.ordinal()) {
-                furthest = attempt;
-            }
+            furthest = further(furthest, attempt);
         }
         return DaneVerdict.failed(furthest.failure, furthest.detail);
     }
@@ -95,32 +93,32 @@ public final class DaneCertificateVerifier {
     }
 
     private Attempt trustAnchor(TlsaRecord record, List<X509Certificate> chain, List<String> names) {
-        Attempt furthest = Attempt.failed(DaneFailure.VALIDATION_FAILURE,
-            "no certificate above the leaf matches DANE-TA " + shortForm(record)
-                + (record.matchingType() == TlsaRecord.MATCHING_FULL ? " and its data is no usable trust anchor" : ""));
-        boolean matchedInChain = false;
+        Attempt furthest = null;
         for (int depth = 1; depth < chain.size(); depth++) {
             if (record.matches(chain.get(depth))) {
-                matchedInChain = true;
                 Attempt attempt = pathTo(Anchor.certificate(chain.get(depth), depth, false), record, chain, names);
-                if (attempt.failure == null || attempt.failure.ordinal() > furthest.failure.ordinal()) {
-                    furthest = attempt;
-                }
                 if (attempt.failure == null) {
                     return attempt;
                 }
+                furthest = further(furthest, attempt);
             }
         }
-        if (!matchedInChain && record.matchingType() == TlsaRecord.MATCHING_FULL) {
+        if (furthest == null && record.matchingType() == TlsaRecord.MATCHING_FULL) {
             Anchor anchor = anchorFromRecord(record);
             if (anchor != null) {
-                Attempt attempt = pathTo(anchor, record, chain, names);
-                if (attempt.failure == null || attempt.failure.ordinal() > furthest.failure.ordinal()) {
-                    furthest = attempt;
-                }
+                return pathTo(anchor, record, chain, names);
             }
         }
+        if (furthest == null) {
+            return Attempt.failed(DaneFailure.VALIDATION_FAILURE, "no certificate above the leaf matches DANE-TA "
+                + shortForm(record)
+                + (record.matchingType() == TlsaRecord.MATCHING_FULL ? " and its data is no trust anchor" : ""));
+        }
         return furthest;
+    }
+
+    private static Attempt further(Attempt known, Attempt next) {
+        return known == null || next.failure.ordinal() > known.failure.ordinal() ? next : known;
     }
 
     private Attempt pathTo(Anchor anchor, TlsaRecord record, List<X509Certificate> chain, List<String> names) {
