@@ -197,19 +197,22 @@ public final class DaneCertificateVerifier {
 
     private static Anchor anchorFromRecord(TlsaRecord record) {
         byte[] data = record.associationData();
+        if (!Der.isOneSequence(data)) {
+            return null;
+        }
         if (record.selector() == TlsaRecord.SELECTOR_CERT) {
             try {
                 X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(data));
                 return Anchor.certificate(certificate, -1, true);
-            } catch (GeneralSecurityException | ClassCastException notACertificate) {
+            } catch (GeneralSecurityException | RuntimeException notACertificate) {
                 return null;
             }
         }
         for (String algorithm : KEY_ALGORITHMS) {
             try {
                 return Anchor.key(KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(data)));
-            } catch (GeneralSecurityException notThisAlgorithm) {
+            } catch (GeneralSecurityException | RuntimeException notThisAlgorithm) {
                 // the SPKI names its algorithm; try the next factory
             }
         }

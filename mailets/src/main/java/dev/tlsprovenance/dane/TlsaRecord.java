@@ -197,7 +197,7 @@ public final class TlsaRecord {
             if (selector == SELECTOR_CERT) {
                 return Optional.of(certificate.getEncoded());
             }
-            return SubjectPublicKeyInfo.of(certificate.getTBSCertificate());
+            return Der.subjectPublicKeyInfo(certificate.getTBSCertificate());
         } catch (CertificateEncodingException unencodable) {
             return Optional.empty();
         }

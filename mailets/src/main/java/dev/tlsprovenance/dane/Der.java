@@ -4,20 +4,33 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The SubjectPublicKeyInfo of a certificate, byte for byte as the certificate carries it (RFC 5280 section 4.1).
+ * The little DER reading TLSA needs. {@link #subjectPublicKeyInfo}: the SubjectPublicKeyInfo of a certificate, byte
+ * for byte as the certificate carries it (RFC 5280 section 4.1).
  * {@code PublicKey.getEncoded()} would re-encode the key, which for some key types (explicit EC parameters, RSA-PSS)
  * differs from the published bytes that a TLSA {@code x 1 x} record hashes; so the DER of the TBSCertificate is
  * walked instead: version [0] (optional), serialNumber, signature, issuer, validity, subject, then the SPKI.
  */
-final class SubjectPublicKeyInfo {
+final class Der {
     private static final int SEQUENCE = 0x30;
     private static final int EXPLICIT_VERSION = 0xa0;
     private static final int FIELDS_BEFORE_SPKI = 5;
 
-    private SubjectPublicKeyInfo() {
+    private Der() {
     }
 
-    static Optional<byte[]> of(byte[] tbsCertificate) {
+    /**
+     * True when {@code data} is exactly one DER SEQUENCE, nothing before or after: the JDK's certificate and key
+     * parsers ignore trailing octets, and a record whose data is more than the anchor must not count as the anchor.
+     */
+    static boolean isOneSequence(byte[] data) {
+        if (data.length < 2 || (data[0] & 0xff) != SEQUENCE) {
+            return false;
+        }
+        int[] element = header(data, 0);
+        return element != null && element[0] + element[1] == data.length;
+    }
+
+    static Optional<byte[]> subjectPublicKeyInfo(byte[] tbsCertificate) {
         if (tbsCertificate.length < 2 || (tbsCertificate[0] & 0xff) != SEQUENCE) {
             return Optional.empty();
         }
