@@ -186,6 +186,27 @@ class PolicyAndCertificatesRoutesIT {
             + " (no final line break): cut short while it was written? A complete file ends with a newline");
         assertThat(refused.get("superseded").asBoolean()).isFalse();
         assertThat(policy.get("rows")).hasSize(3);
+
+        HttpResponse<String> health = get("/healthcheck/checks/TLS%20policy", clients.adminToken());
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode check = JSON.readTree(health.body());
+        assertThat(check.get("status").asText()).isEqualTo("degraded");
+        assertThat(check.get("cause").asText()).startsWith("the edit of " + policyFile().toRealPath() + " seen at ")
+            .contains(" was refused: tls-policy.conf line 4: the file ends in the middle of a line")
+            .endsWith("stays in force; fix the file (GET /tls/policy shows the rules in force)");
+    }
+
+    @Test
+    @Order(11)
+    void aGoodEditAfterwardsSupersedesTheRefusalAndThePolicyIsHealthyAgain() throws Exception {
+        Files.writeString(policyFile(), POLICY + "elsewhere.test   inbound=require\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+            JSON.readTree(clients.webAdminGet("/tls/policy")).get("rows").size() == 4);
+        JsonNode refused = JSON.readTree(clients.webAdminGet("/tls/policy")).get("last-refused-edit");
+        assertThat(refused.get("superseded").asBoolean()).isTrue();
+        JsonNode check = JSON.readTree(get("/healthcheck/checks/TLS%20policy", clients.adminToken()).body());
+        assertThat(check.get("status").asText()).isEqualTo("healthy");
     }
 
     static HttpResponse<String> get(String path, String token) throws Exception {

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.inject.Inject;
 
@@ -73,8 +75,8 @@ public final class OutgoingQueueHealthCheck implements HealthCheck {
                 oldest((ManageableMailQueue) queue.get()).ifPresent(oldest -> {
                     Duration age = Duration.between(oldest.arrival, clock.instant());
                     if (age.compareTo(registered.longestStay()) > 0) {
-                        stuck.add("queue '" + registered.name() + "': mail " + oldest.name + " from " + oldest.sender
-                                + " to " + oldest.recipients + " has waited since " + oldest.arrival + " (" + age.toSeconds()
+                        stuck.add("queue '" + registered.name() + "': mail " + oldest.name + " (recipients at "
+                                + String.join(", ", oldest.recipientDomains) + ") has waited since " + oldest.arrival + " (" + age.toSeconds()
                                 + " s), longer than its retry schedule allows (" + registered.longestStay().toSeconds()
                                 + " s: delays " + registered.schedule().delays() + ", maxRetries " + registered.maxRetries()
                                 + ")" + oldest.lastError.map(error -> "; last error: " + error).orElse(""));
@@ -110,18 +112,19 @@ public final class OutgoingQueueHealthCheck implements HealthCheck {
         return Optional.ofNullable(oldest);
     }
 
-    /** What the message says of the oldest mail: enough for an operator to find it in the queue. */
+    /**
+     * What the message says of the oldest mail: its name (to find it with {@code GET /mailQueues/<queue>/mails}) and its
+     * recipients' domains, no addresses: James serves {@code /healthcheck} without a token.
+     */
     private static final class QueuedMail {
         private final String name;
-        private final String sender;
-        private final List<String> recipients;
+        private final Set<String> recipientDomains;
         private final Instant arrival;
         private final Optional<String> lastError;
 
-        private QueuedMail(String name, String sender, List<String> recipients, Instant arrival, Optional<String> lastError) {
+        private QueuedMail(String name, Set<String> recipientDomains, Instant arrival, Optional<String> lastError) {
             this.name = name;
-            this.sender = sender;
-            this.recipients = recipients;
+            this.recipientDomains = recipientDomains;
             this.arrival = arrival;
             this.lastError = lastError;
         }
@@ -131,13 +134,13 @@ public final class OutgoingQueueHealthCheck implements HealthCheck {
                     .flatMap(attribute -> attribute.getValue().valueAs(Long.class))
                     .map(Instant::ofEpochMilli)
                     .orElseGet(() -> mail.getLastUpdated() == null ? Instant.now() : mail.getLastUpdated().toInstant());
-            List<String> recipients = new ArrayList<>();
+            Set<String> domains = new TreeSet<>();
             for (MailAddress recipient : mail.getRecipients()) {
-                recipients.add(recipient.asString());
+                domains.add(recipient.getDomain().asString());
             }
             Optional<String> lastError = mail.getAttribute(TlsPolicyRemoteDelivery.LAST_ERROR)
                     .flatMap(attribute -> attribute.getValue().valueAs(String.class));
-            return new QueuedMail(mail.getName(), mail.getMaybeSender().asString(), recipients, arrival, lastError);
+            return new QueuedMail(mail.getName(), domains, arrival, lastError);
         }
     }
 }
