@@ -88,18 +88,23 @@ public final class PolicyRoutes implements Routes {
                             + (written == null ? "" : written) + "'")
                     .haltError();
         }
-        NamespacePolicy row = policy.current().lookup(canonical.get());
+        return check(policy.current(), canonical.get());
+    }
+
+    /** The reply of {@code /tls/policy/check} for a domain in canonical form: the row {@link TlsPolicyTable#lookup} finds. */
+    static Map<String, Object> check(TlsPolicyTable table, String domain) {
+        NamespacePolicy row = table.lookup(domain);
         boolean builtIn = row.equals(NamespacePolicy.builtInDefault());
         Map<String, Object> inbound = new LinkedHashMap<>();
         inbound.put("rule", row.inbound().token());
         inbound.put("cleartext-reply", row.cleartextReply().token());
         inbound.put("require-tls-from-senders", row.requireTlsFromSenders());
-        inbound.put("says", PolicyExplanation.inbound(canonical.get(), row));
+        inbound.put("says", PolicyExplanation.inbound(domain, row));
         Map<String, Object> outbound = new LinkedHashMap<>();
         outbound.put("level", row.outbound().level().token());
-        outbound.put("says", PolicyExplanation.outbound(canonical.get(), row));
+        outbound.put("says", PolicyExplanation.outbound(domain, row));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("domain", canonical.get());
+        body.put("domain", domain);
         body.put("row", builtIn ? null : row.source());
         body.put("namespace", row.namespace());
         body.put("inbound", inbound);
