@@ -78,8 +78,8 @@ public final class PolicyRoutes implements Routes {
     private Map<String, Object> check(Request request, Response response) {
         String written = request.queryParams(DOMAIN_PARAMETER);
         String domain = written == null ? "" : written.trim();
-        Optional<String> canonical = domain.startsWith(".") || domain.startsWith("@") ? Optional.empty()
-                : DomainNames.strictCanonical(domain);
+        // strict: a '.suffix', an address or a name with spaces is not a domain one can ask about
+        Optional<String> canonical = DomainNames.strictCanonical(domain);
         if (canonical.isEmpty()) {
             throw ErrorResponder.builder()
                     .statusCode(HttpStatus.BAD_REQUEST_400)
