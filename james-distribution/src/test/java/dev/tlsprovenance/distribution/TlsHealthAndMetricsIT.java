@@ -41,7 +41,7 @@ import dev.tlsprovenance.testing.pki.TestTls;
  * The health checks and counters of the packaged server, in a set-up where each check has something to say: a
  * certificate minted with 10 days left (certificate check degraded, {@code /tls/certificates} says so), the outbound
  * ledger unwritable (ledgers check unhealthy) so that mail for a {@code secure} row waits in the queue longer than the
- * tiny retry schedule of the test conf allows (queue check degraded, naming the mail); then {@code GET /metrics}
+ * tiny retry schedule of the test conf allows (the opt-in queue check, turned on here, degraded, naming the mail); then {@code GET /metrics}
  * after known traffic, and everything healthy again once the ledger can be written.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -80,6 +80,12 @@ class TlsHealthAndMetricsIT {
         assertThat(container).contains("<delays>5s, 1m, 5m, 30m, 2h</delays>", "<maxRetries>8</maxRetries>");
         Files.writeString(mailets, container.replace("<delays>5s, 1m, 5m, 30m, 2h</delays>", "<delays>1s</delays>")
             .replace("<maxRetries>8</maxRetries>", "<maxRetries>1</maxRetries>"));
+        // The queue check is opt-in (see conf/healthcheck.properties): turned on here.
+        Path healthChecks = conf.resolve("healthcheck.properties");
+        String checks = Files.readString(healthChecks);
+        assertThat(checks).contains("dev.tlsprovenance.health.LedgerHealthCheck\n");
+        Files.writeString(healthChecks, checks.replace("dev.tlsprovenance.health.LedgerHealthCheck\n",
+            "dev.tlsprovenance.health.LedgerHealthCheck,dev.tlsprovenance.health.OutgoingQueueHealthCheck\n"));
         Files.createDirectories(outboundLedger());
         server.start().awaitStarted();
         clients = new MailClients(server);

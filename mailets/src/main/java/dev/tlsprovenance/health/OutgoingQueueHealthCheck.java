@@ -32,7 +32,9 @@ import reactor.core.scheduler.Schedulers;
  * delivery's own retry schedule allows ({@link HealthSubjects.OutgoingQueue#longestStay()}): it should have been
  * delivered or bounced, so something holds it (the ledger cannot be written, the peer's TLS never works out while the
  * mail waits without using retries, the delivery is not running). Reads the queue through James's
- * {@link ManageableMailQueue#browse()}, at most {@value #MAX_BROWSED} mails. Register it in
+ * {@link ManageableMailQueue#browse()}, at most {@value #MAX_BROWSED} mails. Opt-in: James 3.8.1's JMS queue logs
+ * {@code Unable to browse queue} at ERROR, and leaks the message source, for a mail delivered while it is browsed, so
+ * on a busy queue every run may leave such lines (seen under load in {@code QuietStopIT}). Register it in
  * {@code conf/healthcheck.properties}:
  * <pre>
  * additional.healthchecks=dev.tlsprovenance.health.OutgoingQueueHealthCheck
