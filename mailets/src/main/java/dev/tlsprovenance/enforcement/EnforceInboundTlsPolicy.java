@@ -26,6 +26,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tlsprovenance.health.HealthSubjects;
 import dev.tlsprovenance.ledger.InboundLedgerLine;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
@@ -88,6 +89,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     private Optional<Ledger> inboundLedger = Optional.empty();
     private String bounceProcessor;
     private MailRepository quarantine;
+    private Optional<HealthSubjects> healthSubjects = Optional.empty();
 
     @Inject
     public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records,
@@ -101,6 +103,12 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     /** Without James's FileSystem: an {@code inboundLedger} is then a plain path. */
     public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records) {
         this(policies, repositories, records, null);
+    }
+
+    /** The inbound ledger for the ledger health check (docs/posture-routes.md); Guice calls it. */
+    @Inject
+    public void setHealthSubjects(HealthSubjects subjects) {
+        this.healthSubjects = Optional.of(subjects);
     }
 
     @Override
@@ -121,6 +129,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
             throw new MessagingException("bounceProcessor must name a processor, not ''");
         }
         inboundLedger = readInboundLedger();
+        inboundLedger.ifPresent(l -> healthSubjects.ifPresent(subjects -> subjects.registerLedger(l)));
         String repository = getInitParameter("quarantineRepository", "").trim();
         if (onViolation == OnViolation.QUARANTINE) {
             if (repository.isEmpty()) {
