@@ -40,6 +40,7 @@ public final class TestDnssecServer implements AutoCloseable {
     private final TestDnsNamespace namespace;
     private final DatagramSocket udp;
     private final ServerSocket tcp;
+    private final InetSocketAddress address;
     private final ExecutorService threads;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Message> queries = new CopyOnWriteArrayList<>();
@@ -50,6 +51,7 @@ public final class TestDnssecServer implements AutoCloseable {
         this.namespace = namespace;
         this.udp = udp;
         this.tcp = tcp;
+        this.address = new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
         this.threads = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "test-dnssec-server-" + udp.getLocalPort());
             thread.setDaemon(true);
@@ -77,8 +79,9 @@ public final class TestDnssecServer implements AutoCloseable {
         throw last;
     }
 
+    /** The address it listens on (UDP and TCP); still the same after {@link #close()}. */
     public InetSocketAddress address() {
-        return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
+        return address;
     }
 
     public TestDnsNamespace namespace() {
