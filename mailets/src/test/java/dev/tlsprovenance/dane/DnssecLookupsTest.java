@@ -7,6 +7,11 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -165,9 +170,9 @@ class DnssecLookupsTest {
         CNAME_MIXED(true, DnssecLookupsTest::mixedCase);
 
         final boolean viaCname;
-        final java.util.function.UnaryOperator<String> letterCase;
+        final UnaryOperator<String> letterCase;
 
-        NameForm(boolean viaCname, java.util.function.UnaryOperator<String> letterCase) {
+        NameForm(boolean viaCname, UnaryOperator<String> letterCase) {
             this.viaCname = viaCname;
             this.letterCase = letterCase;
         }
@@ -334,5 +339,32 @@ class DnssecLookupsTest {
         assertThat(answer.status()).isEqualTo(DnssecStatus.SECURE);
         assertThat(answer.records()).hasSize(DnssecTestZones.BIG_RRSET_SIZE);
         assertThat(dns.tcpQueryCount()).isGreaterThan(tcpBefore);
+    }
+
+    @Test
+    void oneSharedInstanceGivesEveryConcurrentLookupItsOwnStatus() throws Exception {
+        // No cache: every lookup goes to the resolver, so SERVFAIL and BOGUS answers interleave with secure ones
+        // and the upstream-failure bookkeeping must keep them apart.
+        DnssecLookups shared = new DnssecLookups(DnssecLookups.Settings.builder(dns.address())
+                .trustAnchors(dns.namespace().trustAnchor()).cacheSize(0).build());
+        List<Shape> shapes = new ArrayList<>();
+        for (int round = 0; round < 12; round++) {
+            for (Shape shape : Shape.values()) {
+                shapes.add(shape);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<DnssecStatus>> results = new ArrayList<>();
+            for (Shape shape : shapes) {
+                results.add(pool.submit(() -> shared.a("alias." + shape.zone).status()));
+            }
+            for (int i = 0; i < shapes.size(); i++) {
+                assertThat(results.get(i).get(30, TimeUnit.SECONDS))
+                        .as(shapes.get(i).toString()).isEqualTo(shapes.get(i).status);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
