@@ -99,8 +99,18 @@ public final class DnssecLookups {
     private final UpstreamFailures upstreamFailures;
     private final AnswerCache cache;
 
+    /**
+     * @throws IllegalStateException when the dnsjava on the classpath is older than 3.6.0 (see
+     *                               {@link #dnsjavaVersion()})
+     * @throws IllegalArgumentException when the trust anchors cannot be read or hold no DS/DNSKEY record
+     */
     public DnssecLookups(Settings settings) {
         this.settings = Objects.requireNonNull(settings);
+        String dnsjava = dnsjavaVersion();
+        if (!hasCve202425638Fix(dnsjava)) {
+            throw new IllegalStateException("dnsjava " + dnsjava + " is on the classpath; DNSSEC validation needs"
+                    + " dnsjava 3.6.0 or later (CVE-2024-25638): replace the dnsjava jar in James's lib/ by 3.6.3");
+        }
         SimpleResolver upstream = new SimpleResolver(settings.resolver());
         upstream.setTimeout(settings.queryTimeout());
         this.upstreamFailures = new UpstreamFailures(upstream);
@@ -184,6 +194,45 @@ public final class DnssecLookups {
             }
         }
         return tlsa(host, port);
+    }
+
+    /**
+     * The version of the dnsjava jar that holds the validator (its {@code Bundle-Version}), or {@code "unknown"}
+     * when the classes do not come from dnsjava's own jar (repackaged, say). A stock James 3.8.1 ships 3.5.2.
+     */
+    public static String dnsjavaVersion() {
+        java.net.URL classFile = ValidatingResolver.class.getResource("ValidatingResolver.class");
+        String url = classFile == null ? "" : classFile.toString();
+        int separator = url.indexOf("!/");
+        if (!url.startsWith("jar:") || separator < 0) {
+            return "unknown";
+        }
+        try (java.io.InputStream in = new java.net.URL(url.substring(0, separator + 2) + "META-INF/MANIFEST.MF")
+                .openStream()) {
+            String version = new java.util.jar.Manifest(in).getMainAttributes().getValue("Bundle-Version");
+            return version == null ? "unknown" : version.trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * Whether a dnsjava version has the fix of CVE-2024-25638 (3.6.0: answers are sanitised and the KeyTrap
+     * limits apply). An unknown version is let through: it is not dnsjava's own jar, and refusing it would only
+     * make a repackaged but current dnsjava unusable.
+     */
+    static boolean hasCve202425638Fix(String version) {
+        if ("unknown".equals(version)) {
+            return true;
+        }
+        String[] parts = version.split("[.-]");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major > 3 || (major == 3 && minor >= 6);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String tlsaName(String host, int port) {
