@@ -217,8 +217,8 @@ public final class DnssecLookups {
     }
 
     /**
-     * Whether a dnsjava version has the fix of CVE-2024-25638 (3.6.0: answers are sanitised and the KeyTrap
-     * limits apply). An unknown version is let through: it is not dnsjava's own jar, and refusing it would only
+     * Whether a dnsjava version has the fixes of 3.6.0: CVE-2024-25638 (unsanitised answers) and the validator's
+     * KeyTrap flaws CVE-2023-50387 and CVE-2023-50868. An unknown version is let through: it is not dnsjava's own jar, and refusing it would only
      * make a repackaged but current dnsjava unusable.
      */
     static boolean hasCve202425638Fix(String version) {
