@@ -69,10 +69,6 @@ public final class DnssecAnswer<T> {
                 List.of());
     }
 
-    DnssecAnswer<T> withReason(DnssecStatus newStatus, String newReason) {
-        return new DnssecAnswer<>(queryName, type, outcome, records, newStatus, newReason, ttl, cnameChain);
-    }
-
     /** The name asked for, lower case, without the trailing dot. */
     public String queryName() {
         return queryName;

@@ -2,8 +2,10 @@ package dev.tlsprovenance.dane;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.jar.Manifest;
 
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -201,15 +204,15 @@ public final class DnssecLookups {
      * when the classes do not come from dnsjava's own jar (repackaged, say). A stock James 3.8.1 ships 3.5.2.
      */
     public static String dnsjavaVersion() {
-        java.net.URL classFile = ValidatingResolver.class.getResource("ValidatingResolver.class");
+        URL classFile = ValidatingResolver.class.getResource("ValidatingResolver.class");
         String url = classFile == null ? "" : classFile.toString();
         int separator = url.indexOf("!/");
         if (!url.startsWith("jar:") || separator < 0) {
             return "unknown";
         }
-        try (java.io.InputStream in = new java.net.URL(url.substring(0, separator + 2) + "META-INF/MANIFEST.MF")
+        try (InputStream in = new URL(url.substring(0, separator + 2) + "META-INF/MANIFEST.MF")
                 .openStream()) {
-            String version = new java.util.jar.Manifest(in).getMainAttributes().getValue("Bundle-Version");
+            String version = new Manifest(in).getMainAttributes().getValue("Bundle-Version");
             return version == null ? "unknown" : version.trim();
         } catch (IOException e) {
             return "unknown";

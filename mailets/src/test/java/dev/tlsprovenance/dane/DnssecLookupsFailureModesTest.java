@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 
 import dev.tlsprovenance.testing.dns.DnssecTestZones;
 import dev.tlsprovenance.testing.dns.MutableClock;
