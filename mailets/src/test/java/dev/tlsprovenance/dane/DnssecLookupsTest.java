@@ -160,21 +160,31 @@ class DnssecLookupsTest {
         abstract String owner(String name);
     }
 
-    /** How the query name is written: as in the zone, or through a CNAME; in each letter case. */
+    /** How the query name is written: as in the zone, through a CNAME, or matched by a wildcard; in each case. */
     enum NameForm {
-        EXACT_LOWER(false, s -> s),
-        EXACT_UPPER(false, s -> s.toUpperCase(Locale.ROOT)),
-        EXACT_MIXED(false, DnssecLookupsTest::mixedCase),
-        CNAME_LOWER(true, s -> s),
-        CNAME_UPPER(true, s -> s.toUpperCase(Locale.ROOT)),
-        CNAME_MIXED(true, DnssecLookupsTest::mixedCase);
+        EXACT_LOWER(Via.EXACT, s -> s),
+        EXACT_UPPER(Via.EXACT, s -> s.toUpperCase(Locale.ROOT)),
+        EXACT_MIXED(Via.EXACT, DnssecLookupsTest::mixedCase),
+        CNAME_LOWER(Via.CNAME, s -> s),
+        CNAME_UPPER(Via.CNAME, s -> s.toUpperCase(Locale.ROOT)),
+        CNAME_MIXED(Via.CNAME, DnssecLookupsTest::mixedCase),
+        WILDCARD_LOWER(Via.WILDCARD, s -> s),
+        WILDCARD_MIXED(Via.WILDCARD, DnssecLookupsTest::mixedCase);
 
+        enum Via { EXACT, CNAME, WILDCARD }
+
+        final Via via;
         final boolean viaCname;
         final UnaryOperator<String> letterCase;
 
-        NameForm(boolean viaCname, UnaryOperator<String> letterCase) {
-            this.viaCname = viaCname;
+        NameForm(Via via, UnaryOperator<String> letterCase) {
+            this.via = via;
+            this.viaCname = via == Via.CNAME;
             this.letterCase = letterCase;
+        }
+
+        String prefix(RecordType type) {
+            return via == Via.EXACT ? type.exactPrefix : via == Via.CNAME ? type.cnamePrefix : "any-host.wild.";
         }
     }
 
@@ -210,8 +220,7 @@ class DnssecLookupsTest {
                     if (shape == Shape.SECURE_CNAME_TO_INSECURE && !form.viaCname) {
                         continue;
                     }
-                    String name = form.letterCase.apply((form.viaCname ? type.cnamePrefix : type.exactPrefix)
-                            + shape.zone);
+                    String name = form.letterCase.apply(form.prefix(type) + shape.zone);
                     tests.add(dynamicTest(type + " " + name + " (" + shape + ", " + form + ")",
                             () -> assertShape(shape, type, form, name)));
                 }
@@ -237,7 +246,8 @@ class DnssecLookupsTest {
         }
         assertThat(answer.outcome()).as(answer.toString()).isEqualTo(Outcome.RECORDS);
         assertThat(presentation(answer)).isEqualTo(type.expected(shape.targetZone()));
-        String target = type.owner(type.exactPrefix + shape.targetZone());
+        String target = form.via == NameForm.Via.WILDCARD ? answer.queryName()
+                : type.owner(type.exactPrefix + shape.targetZone());
         assertThat(answer.canonicalName()).isEqualTo(target);
         assertThat(answer.cnameChain()).hasSize(form.viaCname ? 2 : 1);
         assertThat(answer.ttl().getSeconds()).isEqualTo(DnssecTestZones.TTL);

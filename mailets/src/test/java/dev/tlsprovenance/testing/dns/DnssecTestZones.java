@@ -28,6 +28,7 @@ import java.time.Instant;
  * v4only                A     192.0.2.26          (AAAA: NODATA; TLSA: NXDOMAIN)
  * original              CNAME plain               plain A 192.0.2.27, TLSA only at _25._tcp.original
  * big                   A     198.51.100.1 ... .80 (an answer too large for UDP)
+ * *.wild                MX 10 mx, A, AAAA and TLSA as mx has (any name below wild., _25._tcp.x.wild. included)
  * </pre>
  * chain.test. has {@code alias}, {@code mail-alias}, {@code _25._tcp.tlsa-alias} and {@code mx} as CNAMEs to the
  * corresponding names of insecure.test. (and {@code @ MX 10 mx}).
@@ -78,6 +79,10 @@ public final class DnssecTestZones {
                 .record("v4only", TTL, "A", "192.0.2.26")
                 .record("original", TTL, "CNAME", "plain")
                 .record("plain", TTL, "A", "192.0.2.27")
-                .record("_25._tcp.original", TTL, "TLSA", "3 1 1 " + TLSA_ORIGINAL);
+                .record("_25._tcp.original", TTL, "TLSA", "3 1 1 " + TLSA_ORIGINAL)
+                .record("*.wild", TTL, "MX", "10 mx")
+                .record("*.wild", TTL, "A", "192.0.2.25")
+                .record("*.wild", TTL, "AAAA", "2001:db8::25")
+                .record("*.wild", TTL, "TLSA", "3 1 1 " + TLSA_MX);
     }
 }

@@ -46,8 +46,10 @@ import org.xbill.DNS.Type;
  *
  * <p>Signing: per zone an ECDSA P-256 (algorithm 13) KSK signs the DNSKEY RRset and a ZSK signs the rest; the
  * parent holds NS and the SHA-256 DS of the child's KSK; denial is NSEC (an NSEC chain over every owner name,
- * delegation points included); delegation NS RRsets are not signed, as RFC 4035 says. Wildcards are not
- * supported. The root trust anchor ({@link #trustAnchor()}) is the DS of the test root's KSK.
+ * delegation points included); delegation NS RRsets are not signed, as RFC 4035 says. A wildcard owner
+ * ({@code *.name}) answers for names that do not exist below its closest encloser, with the wildcard's signatures
+ * and the NSEC proving that no closer name exists (wildcard NODATA is answered as plain NODATA, without the
+ * wildcard proof). The root trust anchor ({@link #trustAnchor()}) is the DS of the test root's KSK.
  */
 public final class TestDnsNamespace {
 
@@ -131,6 +133,22 @@ public final class TestDnsNamespace {
                 current = ((CNAMERecord) alias.first()).getTarget();
                 continue;
             }
+            Name wildcard = zone.wildcardFor(current);
+            if (wildcard != null) {
+                // RFC 4035 section 3.1.3.3: the expanded RRset keeps the wildcard's RRSIG (its label count tells
+                // the validator it was expanded), and the NSEC covering the query name proves no closer match.
+                RRset expanded = zone.rrset(wildcard, qtype);
+                RRset expandedAlias = qtype == Type.CNAME ? null : zone.rrset(wildcard, Type.CNAME);
+                if (expanded != null || expandedAlias != null) {
+                    add(response, expand(expanded != null ? expanded : expandedAlias, current), Section.ANSWER);
+                    zone.proveNoCloserMatch(response, current);
+                    if (expanded != null) {
+                        return;
+                    }
+                    current = ((CNAMERecord) expandedAlias.first()).getTarget();
+                    continue;
+                }
+            }
             zone.deny(response, current);
             return;
         }
@@ -151,6 +169,18 @@ public final class TestDnsNamespace {
             }
         }
         return best;
+    }
+
+    /** The wildcard RRset {@code set} as an answer for {@code name}: the same data and signatures, renamed. */
+    private static RRset expand(RRset set, Name name) {
+        RRset expanded = new RRset();
+        for (Record r : set.rrs(false)) {
+            expanded.addRR(r.withName(name));
+        }
+        for (RRSIGRecord sig : set.sigs()) {
+            expanded.addRR((RRSIGRecord) sig.withName(name));
+        }
+        return expanded;
     }
 
     private static void add(Message response, RRset set, int section) {
@@ -346,6 +376,21 @@ public final class TestDnsNamespace {
                 proofs.add(nsecCovering(name("*", encloser)));
             }
             proofs.stream().distinct().forEach(p -> add(response, p, Section.AUTHORITY));
+        }
+
+        /** The wildcard {@code *.<closest encloser>} that synthesises {@code name}, when it does not exist. */
+        Name wildcardFor(Name name) {
+            if (nodes.containsKey(name) || isEmptyNonTerminal(name)) {
+                return null;
+            }
+            Name wildcard = name("*", closestEncloser(name));
+            return nodes.containsKey(wildcard) ? wildcard : null;
+        }
+
+        void proveNoCloserMatch(Message response, Name name) {
+            if (definition.isSigned()) {
+                add(response, nsecCovering(name), Section.AUTHORITY);
+            }
         }
 
         private boolean isEmptyNonTerminal(Name name) {
