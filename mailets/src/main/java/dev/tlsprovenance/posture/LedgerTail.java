@@ -230,19 +230,29 @@ public final class LedgerTail {
         return files;
     }
 
-    /** The saved state of this file: same fileKey and first line, else (another fileKey or none) same first line. */
+    /**
+     * The saved state of this file: same fileKey and first line; else the same first line under another fileKey (an
+     * edited copy renamed into place, or no fileKey); else, for a file whose first line was not complete when last
+     * seen, the same fileKey. The first line is asked before a bare fileKey, because inodes are reused: a new file
+     * may get the number of one seen empty before.
+     */
     private static FileState match(OnDisk file, List<FileState> states, Set<FileState> claimed) {
-        if (file.fileKey != null) {
+        if (file.headSha256 != null) {
             for (FileState state : states) {
-                if (!claimed.contains(state) && file.fileKey.equals(state.fileKey)
-                    && (state.headSha256 == null ? state.offset == 0 : state.headSha256.equals(file.headSha256))) {
+                if (!claimed.contains(state) && file.fileKey != null && file.fileKey.equals(state.fileKey)
+                    && file.headSha256.equals(state.headSha256)) {
+                    return state;
+                }
+            }
+            for (FileState state : states) {
+                if (!claimed.contains(state) && file.headSha256.equals(state.headSha256)) {
                     return state;
                 }
             }
         }
-        if (file.headSha256 != null) {
+        if (file.fileKey != null) {
             for (FileState state : states) {
-                if (!claimed.contains(state) && file.headSha256.equals(state.headSha256)) {
+                if (!claimed.contains(state) && file.fileKey.equals(state.fileKey) && state.headSha256 == null && state.offset == 0) {
                     return state;
                 }
             }

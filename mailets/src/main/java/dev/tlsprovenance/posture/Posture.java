@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -55,7 +57,8 @@ public final class Posture implements AutoCloseable {
     public static final String CHECKPOINT_FILE = "checkpoint.json";
     static final int CHECKPOINT_VERSION = 1;
     private static final Logger LOGGER = LoggerFactory.getLogger(Posture.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a line with anything after its JSON object (two lines run together, a cut) is unreadable. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
     /** Bounds and places. */
@@ -121,10 +124,18 @@ public final class Posture implements AutoCloseable {
                 if (last == null || !now.isBefore(last.plus(WARN_EVERY))) {
                     lastWarning.put(from, now);
                     LOGGER.warn("TLS posture: {}:{} is not a readable ledger line ({}); skipped and counted as unreadable"
-                        + " (further ones in this file are logged at most once a minute)", from, lineNumber, e.toString());
+                        + " (further ones in this file are logged at most once a minute)", from, lineNumber, problem(e));
                 }
             }
         }
+    }
+
+    /** What is wrong with a line, on one short line: never the line itself (it may be long, or hand-edited text). */
+    static String problem(Exception e) {
+        String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException
+            ? ((com.fasterxml.jackson.core.JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+        String text = e.getClass().getSimpleName() + (message == null ? "" : ": " + message.replaceAll("\\s+", " "));
+        return text.length() <= 160 ? text : text.substring(0, 160) + "...";
     }
 
     private final LedgerLocations locations;
@@ -132,19 +143,26 @@ public final class Posture implements AutoCloseable {
     /** Guarded by {@code this}: the counters. Reading the files is serialised by {@link #reading}. */
     private final Map<Path, Counted> ledgers = new LinkedHashMap<>();
     private final Object reading = new Object();
-    private final ExecutorService background;
+    private final Executor background;
+    private final Optional<ExecutorService> ownThread;
     private final AtomicBoolean catchUpPending = new AtomicBoolean();
     private Map<Path, JsonNode> savedLedgers;
     private Instant lastCheckpoint = Instant.EPOCH;
 
     public Posture(LedgerLocations locations, Settings settings) {
-        this.locations = locations;
-        this.settings = settings;
-        this.background = Executors.newSingleThreadExecutor(runnable -> {
+        this(locations, settings, Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tls-posture-reader");
             thread.setDaemon(true);
             return thread;
-        });
+        }));
+    }
+
+    /** With the executor that runs the background reads (a test holds them back to see {@code complete:false}). */
+    Posture(LedgerLocations locations, Settings settings, Executor background) {
+        this.locations = locations;
+        this.settings = settings;
+        this.background = background;
+        this.ownThread = background instanceof ExecutorService ? Optional.of((ExecutorService) background) : Optional.empty();
         locations.onRegistration(this::catchUpInBackground);
     }
 
@@ -407,7 +425,7 @@ public final class Posture implements AutoCloseable {
 
     @Override
     public void close() {
-        background.shutdownNow();
+        ownThread.ifPresent(ExecutorService::shutdownNow);
     }
 
 }

@@ -66,6 +66,10 @@ public final class ReasonWords {
         return Optional.empty();
     }
 
+    /**
+     * Our own diagnostic of an attempt that sent nothing. A failed certificate check is read first: its text quotes the
+     * peer's certificate (names, subject), which must not be taken for one of our other phrases.
+     */
     static String nothingSent(String text, String status, boolean certificateFailed) {
         if (status.equals("5.4.6") || text.contains("routing loop") || text.contains("loops back")) {
             return "routing-loop";
@@ -73,35 +77,41 @@ public final class ReasonWords {
         if (status.equals("4.3.0") || text.contains("ledger")) {
             return "ledger-unwritable";
         }
+        if (certificateFailed) {
+            return certificateFailure(text);
+        }
         if (text.contains("did not offer starttls")) {
             return "starttls-not-supported";
         }
         if (text.contains("starttls refused")) {
             return "starttls-refused";
         }
-        if (text.contains("dns") || text.contains("no next hop")) {
+        if (text.contains("dns failure") || text.contains("looking up") || text.contains("no next hop")) {
             return "dns-failure";
         }
         if (text.contains("cannot connect") || text.contains("connection to") || text.contains("timed out")) {
             return "connection-failed";
         }
-        if (certificateFailed || status.endsWith(".7.5") || text.contains("certificate")) {
-            if (text.contains("expired") || text.contains("not yet valid")) {
-                return "certificate-expired";
-            }
-            if (text.contains("name mismatch") || text.contains("does not match")) {
-                return "certificate-host-mismatch";
-            }
-            if (text.contains("not trusted") || text.contains("trust anchor") || text.contains("self-signed")
-                || text.contains("pkix") || text.contains("chain not usable")) {
-                return "certificate-not-trusted";
-            }
-            return "validation-failure";
+        if (status.endsWith(".7.5") || text.contains("certificate")) {
+            return certificateFailure(text);
         }
         if (text.contains("tls") || status.endsWith(".7.10") || status.equals("5.7.30")) {
             return "validation-failure";
         }
         return OTHER;
+    }
+
+    private static String certificateFailure(String text) {
+        if (text.startsWith("name mismatch") || text.contains("does not match")) {
+            return "certificate-host-mismatch";
+        }
+        if (text.contains("expired") || text.contains("not yet valid")) {
+            return "certificate-expired";
+        }
+        if (text.contains("not trusted") || text.contains("trust anchor") || text.contains("pkix") || text.contains("chain not usable")) {
+            return "certificate-not-trusted";
+        }
+        return "validation-failure";
     }
 
     /** The reason word of one refused inbound recipient (from {@code RecordedInboundCheck}'s sentence). */
