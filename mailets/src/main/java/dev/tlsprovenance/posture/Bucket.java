@@ -70,6 +70,16 @@ final class Bucket {
         this.words = new Map[shape.maps];
     }
 
+    /** A copy that shares nothing with this one (a checkpoint is written from copies, outside the locks). */
+    Bucket copy() {
+        Bucket copy = new Bucket(shape);
+        System.arraycopy(numbers, 0, copy.numbers, 0, numbers.length);
+        for (int i = 0; i < words.length; i++) {
+            copy.words[i] = words[i] == null ? null : new TreeMap<>(words[i]);
+        }
+        return copy;
+    }
+
     void add(String field, long n) {
         numbers[shape.slot(field)] += n;
     }

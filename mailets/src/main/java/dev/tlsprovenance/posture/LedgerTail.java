@@ -35,7 +35,7 @@ import com.google.common.io.BaseEncoding;
  */
 public final class LedgerTail {
     static final int REMEMBERED_FILES = 16;
-    private static final int BUFFER_BYTES = 1 << 20;
+    static final int BUFFER_BYTES = 1 << 20;
     /** A first line longer than this is identified by its first bytes. */
     private static final int HEAD_LIMIT = 64 * 1024;
 
@@ -99,12 +99,19 @@ public final class LedgerTail {
 
     private final Path base;
     private final int keep;
+    private final int bufferBytes;
     /** Most recently seen first. */
     private List<FileState> known = new ArrayList<>();
 
     public LedgerTail(Path base, int keep) {
+        this(base, keep, BUFFER_BYTES);
+    }
+
+    /** With another read buffer: a test makes it tiny, so that lines cross buffer boundaries everywhere. */
+    LedgerTail(Path base, int keep, int bufferBytes) {
         this.base = Objects.requireNonNull(base);
         this.keep = keep;
+        this.bufferBytes = bufferBytes;
     }
 
     public Path base() {
@@ -262,7 +269,7 @@ public final class LedgerTail {
 
     private Read readFrom(Path path, long offset, long lines, LineSink sink) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+            ByteBuffer buffer = ByteBuffer.allocate(bufferBytes);
             byte[] carry = new byte[0];
             int carried = 0;
             long position = offset;
@@ -285,6 +292,7 @@ public final class LedgerTail {
                     if (carried > 0) {
                         byte[] whole = concat(carry, carried, bytes, start, i - start);
                         sink.line(path, lineNumber, whole, 0, whole.length);
+                        consumed += carried;
                         carried = 0;
                     } else {
                         sink.line(path, lineNumber, bytes, start, i - start);

@@ -202,9 +202,13 @@ public final class Posture implements AutoCloseable {
                 ledgers.values().forEach(counted -> counted.tally.dropBefore(firstKept));
             }
             Instant now = settings.clock.instant();
-            if (firstCompletion || (lines > 0 && !now.isBefore(lastCheckpoint.plus(settings.checkpointEvery)))) {
-                writeCheckpoint();
+            if (settings.checkpointDirectory.isPresent()
+                && (firstCompletion || (lines > 0 && !now.isBefore(lastCheckpoint.plus(settings.checkpointEvery))))) {
+                // copied here, where positions and counters are of one moment; written on the background thread,
+                // so a request never waits for the file
+                List<Saved> snapshot = snapshot();
                 lastCheckpoint = now;
+                background.execute(() -> writeCheckpoint(snapshot));
             }
             return lines;
         }
@@ -357,11 +361,30 @@ public final class Posture implements AutoCloseable {
         return saved;
     }
 
-    /** Called with {@link #reading} held: the files' positions and the counters are those of one moment. */
-    private void writeCheckpoint() {
-        if (settings.checkpointDirectory.isEmpty()) {
-            return;
+    /** What the checkpoint holds of one ledger: a copy, written without any lock. */
+    private static final class Saved {
+        final Direction direction;
+        final Path file;
+        final long unreadable;
+        final List<LedgerTail.FileState> files;
+        final Tally tally;
+
+        Saved(Counted counted) {
+            this.direction = counted.direction;
+            this.file = counted.file;
+            this.unreadable = counted.unreadable;
+            this.files = counted.tail.state();
+            this.tally = counted.tally.copy();
         }
+    }
+
+    private synchronized List<Saved> snapshot() {
+        List<Saved> saved = new ArrayList<>();
+        ledgers.values().forEach(counted -> saved.add(new Saved(counted)));
+        return saved;
+    }
+
+    private void writeCheckpoint(List<Saved> snapshot) {
         Path directory = settings.checkpointDirectory.get();
         Path file = directory.resolve(CHECKPOINT_FILE);
         Path temporary = directory.resolve(CHECKPOINT_FILE + ".tmp");
@@ -373,10 +396,8 @@ public final class Posture implements AutoCloseable {
                 json.writeNumberField("version", CHECKPOINT_VERSION);
                 json.writeStringField("written-at", settings.clock.instant().toString());
                 json.writeArrayFieldStart("ledgers");
-                synchronized (this) {
-                    for (Counted counted : ledgers.values()) {
-                        writeLedger(json, counted);
-                    }
+                for (Saved ledger : snapshot) {
+                    writeLedger(json, ledger);
                 }
                 json.writeEndArray();
                 json.writeEndObject();
@@ -387,13 +408,13 @@ public final class Posture implements AutoCloseable {
         }
     }
 
-    private static void writeLedger(JsonGenerator json, Counted counted) throws IOException {
+    private static void writeLedger(JsonGenerator json, Saved counted) throws IOException {
         json.writeStartObject();
         json.writeStringField("direction", counted.direction.token());
         json.writeStringField("file", counted.file.toString());
         json.writeNumberField("unreadable", counted.unreadable);
         json.writeArrayFieldStart("files");
-        for (LedgerTail.FileState state : counted.tail.state()) {
+        for (LedgerTail.FileState state : counted.files) {
             json.writeStartObject();
             json.writeStringField("file-key", state.fileKey());
             json.writeStringField("head-sha256", state.headSha256());

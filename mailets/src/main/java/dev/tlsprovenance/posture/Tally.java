@@ -30,6 +30,13 @@ final class Tally {
         return domains.computeIfAbsent(key, d -> new HashMap<>()).computeIfAbsent(row, r -> new Bucket(shape));
     }
 
+    Tally copy() {
+        Tally copy = new Tally(shape, domainsPerDay);
+        forEach((day, domain, row, bucket) -> copy.days.computeIfAbsent(day, d -> new HashMap<>())
+            .computeIfAbsent(domain, d -> new HashMap<>()).put(row, bucket.copy()));
+        return copy;
+    }
+
     void dropBefore(LocalDate first) {
         days.headMap(first, false).clear();
     }
