@@ -84,6 +84,10 @@ final class Bucket {
         numbers[shape.slot(field)] += n;
     }
 
+    long number(int slot) {
+        return numbers[slot];
+    }
+
     long get(String field) {
         return numbers[shape.slot(field)];
     }
@@ -108,13 +112,24 @@ final class Bucket {
         return counts == null ? Map.of() : counts;
     }
 
+    /** Adds another bucket's counts (a reply sums many: by slot, without looking names up). */
     void addAll(Bucket other) {
         for (int i = 0; i < numbers.length; i++) {
             numbers[i] += other.numbers[i];
         }
-        for (String field : shape.fields) {
-            if (shape.isMap(field)) {
-                other.words(field).forEach((word, n) -> countBy(field, word, n));
+        for (int slot = 0; slot < words.length; slot++) {
+            Map<String, Long> theirs = other.words[slot];
+            if (theirs == null) {
+                continue;
+            }
+            Map<String, Long> ours = words[slot];
+            if (ours == null) {
+                words[slot] = new TreeMap<>(theirs);
+                continue;
+            }
+            for (Map.Entry<String, Long> entry : theirs.entrySet()) {
+                String key = ours.containsKey(entry.getKey()) || ours.size() < MAP_KEYS - 1 ? entry.getKey() : OTHER;
+                ours.merge(key, entry.getValue(), Long::sum);
             }
         }
     }

@@ -250,7 +250,8 @@ public final class Posture implements AutoCloseable {
         for (Direction direction : List.of(Direction.INBOUND, Direction.OUTBOUND)) {
             Bucket.Shape shape = direction == Direction.INBOUND ? Bucket.Shape.INBOUND : Bucket.Shape.OUTBOUND;
             Map<String, Map<String, Bucket>> totals = new TreeMap<>();
-            Map<String, Map<String, TreeMap<LocalDate, Bucket>>> perDay = new TreeMap<>();
+            Map<String, Map<String, TreeMap<LocalDate, long[]>>> perDay = new TreeMap<>();
+            int[] daySlots = shape.dayFields.stream().mapToInt(shape::slot).toArray();
             for (Counted counted : ledgers.values()) {
                 if (counted.direction != direction) {
                     continue;
@@ -260,8 +261,11 @@ public final class Posture implements AutoCloseable {
                         return;
                     }
                     totals.computeIfAbsent(domain, d -> new TreeMap<>()).computeIfAbsent(row, r -> new Bucket(shape)).addAll(bucket);
-                    perDay.computeIfAbsent(domain, d -> new TreeMap<>()).computeIfAbsent(row, r -> new TreeMap<>())
-                        .computeIfAbsent(day, d -> new Bucket(shape)).addAll(bucket);
+                    long[] oneDay = perDay.computeIfAbsent(domain, d -> new TreeMap<>()).computeIfAbsent(row, r -> new TreeMap<>())
+                        .computeIfAbsent(day, d -> new long[daySlots.length]);
+                    for (int i = 0; i < daySlots.length; i++) {
+                        oneDay[i] += bucket.number(daySlots[i]);
+                    }
                 });
             }
             ArrayNode list = reply.putArray(direction.token());
@@ -271,10 +275,12 @@ public final class Posture implements AutoCloseable {
                 entry.put("row", row);
                 total.writeTo(entry);
                 ArrayNode days = entry.putArray("days");
-                perDay.get(domain).get(row).forEach((day, bucket) -> {
+                perDay.get(domain).get(row).forEach((day, counts) -> {
                     ObjectNode oneDay = days.addObject();
                     oneDay.put("day", day.toString());
-                    shape.dayFields.forEach(field -> oneDay.put(field, bucket.get(field)));
+                    for (int i = 0; i < daySlots.length; i++) {
+                        oneDay.put(shape.dayFields.get(i), counts[i]);
+                    }
                 });
             }));
         }
