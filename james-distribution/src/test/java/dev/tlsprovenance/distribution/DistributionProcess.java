@@ -228,7 +228,7 @@ final class DistributionProcess implements AutoCloseable {
     /** What a server started inside target/ leaves behind: never part of a fresh installation. */
     private static boolean isRuntimeState(String relative) {
         return relative.startsWith("var/store") || relative.startsWith("var/mail") || relative.startsWith("var/log")
-            || relative.startsWith("var/tls-ledger") || relative.startsWith("var/webadmin") || relative.endsWith(".jsa") || relative.equals("conf/keystore.p12");
+            || relative.startsWith("var/tls-ledger") || relative.startsWith("var/tls-posture") || relative.startsWith("var/webadmin") || relative.endsWith(".jsa") || relative.equals("conf/keystore.p12");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -31,12 +31,14 @@ import dev.tlsprovenance.ledger.InboundLedgerLine;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
 import dev.tlsprovenance.ledger.MailIdentity;
+import dev.tlsprovenance.posture.LedgerLocations;
 import dev.tlsprovenance.mail.InboundRecord;
 import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.RecordedInboundCheck;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicyTable;
+import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
 /**
@@ -90,6 +92,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     private String bounceProcessor;
     private MailRepository quarantine;
     private Optional<HealthSubjects> healthSubjects = Optional.empty();
+    private Optional<LedgerLocations> ledgerLocations = Optional.empty();
 
     @Inject
     public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records,
@@ -111,6 +114,12 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         this.healthSubjects = Optional.of(subjects);
     }
 
+    /** Where the inbound ledger is told to the posture ({@code GET /tls/posture}); Guice calls it. */
+    @Inject
+    public void setLedgerLocations(LedgerLocations locations) {
+        this.ledgerLocations = Optional.of(locations);
+    }
+
     @Override
     public void init() throws MessagingException {
         String action = getInitParameter("onViolation", "bounce").trim().toLowerCase(Locale.ROOT);
@@ -130,6 +139,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         }
         inboundLedger = readInboundLedger();
         inboundLedger.ifPresent(l -> healthSubjects.ifPresent(subjects -> subjects.registerLedger(l)));
+        inboundLedger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.INBOUND, l.file())));
         String repository = getInitParameter("quarantineRepository", "").trim();
         if (onViolation == OnViolation.QUARANTINE) {
             if (repository.isEmpty()) {

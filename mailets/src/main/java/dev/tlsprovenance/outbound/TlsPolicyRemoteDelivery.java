@@ -6,12 +6,14 @@ import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
 import dev.tlsprovenance.ledger.MailIdentity;
 import dev.tlsprovenance.ledger.OutboundLedgerLine;
+import dev.tlsprovenance.posture.LedgerLocations;
 import dev.tlsprovenance.mail.ProvenanceAttributes;
 import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.policy.Smarthost;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
+import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
 import java.io.IOException;
@@ -139,6 +141,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private final SettledRecipients settledRecipients = new SettledRecipients();
     private TlsMetrics metrics = TlsMetrics.NONE;
     private Optional<HealthSubjects> healthSubjects = Optional.empty();
+    private Optional<LedgerLocations> ledgerLocations = Optional.empty();
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -162,6 +165,12 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         this.healthSubjects = Optional.of(subjects);
     }
 
+    /** Where the ledger is told to the posture ({@code GET /tls/posture}); Guice calls it. */
+    @Inject
+    public void setLedgerLocations(LedgerLocations locations) {
+        this.ledgerLocations = Optional.of(locations);
+    }
+
     @Override
     public String getMailetInfo() {
         return "TLS policy remote delivery";
@@ -171,6 +180,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
+        ledger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.OUTBOUND, l.file())));
         bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(),
             settings.loopProcessor(), clock);
         ownServer = ownServerFactory.apply(settings.heloName());
