@@ -156,6 +156,8 @@
       panel.hidden = panel.id !== panelId;
     });
     setStatus('');
+    // The open tab is in the address (#posture, #policy, #certificates, #analyzer), for bookmarks and reloads.
+    history.replaceState(null, '', '#' + panelId.replace('panel-', ''));
     if (!loaded[panelId]) {
       loaded[panelId] = true;
       loaders[panelId]().catch(function (error) {
@@ -170,7 +172,8 @@
     $('app').hidden = false;
     $('tabs').hidden = false;
     var active = document.querySelector('nav button.active');
-    show(active ? active.getAttribute('data-panel') : 'panel-posture');
+    var fromAddress = 'panel-' + location.hash.replace(/^#/, '');
+    show(active ? active.getAttribute('data-panel') : (Object.prototype.hasOwnProperty.call(loaders, fromAddress) ? fromAddress : 'panel-posture'));
   }
 
   // ---- posture ----
