@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,11 @@ class DashboardBrowserIT {
         if (sink != null) {
             sink.close();
         }
+    }
+
+    @AfterEach
+    void noScriptFailedAndNothingWasBlocked() {
+        assertThat(HeadlessChromium.scriptProblems(browser)).isEmpty();
     }
 
     @BeforeEach

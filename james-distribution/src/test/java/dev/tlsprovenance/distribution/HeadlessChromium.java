@@ -7,12 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import java.util.List;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's Chromium, headless, driven by Debian's chromedriver named explicitly (Selenium Manager never downloads
@@ -58,9 +65,24 @@ final class HeadlessChromium {
             "--no-default-browser-check", "--disable-extensions", "--disable-background-networking", "--disable-component-update",
             "--disable-default-apps", "--disable-sync", "--disable-features=Translate,OptimizationHints,MediaRouter",
             "--no-pings", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
         return driver;
+    }
+
+    /**
+     * The console lines since the last call that say a script failed or the Content Security Policy blocked something
+     * (a refused 401 or 404 fetch is logged too, and is not such a line).
+     */
+    static List<String> scriptProblems(ChromeDriver driver) {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .map(LogEntry::getMessage)
+            .filter(message -> message.contains("Content Security Policy") || message.contains("Uncaught")
+                || message.contains("TypeError") || message.contains("ReferenceError"))
+            .collect(Collectors.toList());
     }
 
     /** Saves what the browser shows as {@code target/dashboard-NAME.png} (the module's target directory). */

@@ -390,7 +390,8 @@
   function loadPolicy() {
     return api('/tls/policy').then(function (policy) {
       policy = policy || {};
-      $('policy-file').textContent = 'File ' + policy.file + ', loaded at ' + policy['loaded-at'];
+      $('policy-file').textContent = 'File ' + policy.file + ', loaded at ' + policy['loaded-at']
+        + (policy['default-row'] ? '; a domain without a row gets ' + policy['default-row'] : '');
       var refused = policy['last-refused-edit'];
       $('policy-refused').textContent = refused && typeof refused === 'object'
         ? 'Last edit refused at ' + refused.at + ': ' + refused.reason + ' (the table above is still in force)'
@@ -404,8 +405,11 @@
         POLICY_COLUMNS.forEach(function (key) {
           cell(tr, key, row[key] === undefined || row[key] === null ? '' : String(row[key]));
         });
+        // Keys a row sets; unset ones (null, false, empty lists) would only bury them.
         var others = Object.keys(row).filter(function (key) {
-          return POLICY_COLUMNS.indexOf(key) < 0;
+          var value = row[key];
+          return POLICY_COLUMNS.indexOf(key) < 0 && value !== null && value !== false && value !== ''
+            && !(Array.isArray(value) && value.length === 0);
         }).map(function (key) {
           var value = row[key];
           return key + '=' + (value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value));
@@ -461,7 +465,7 @@
         cell(tr, 'subject', c.subject);
         cell(tr, 'sans', Array.isArray(c.sans) ? c.sans.join(', ') : '');
         cell(tr, 'issuer', c.issuer);
-        cell(tr, 'chain', c.chain);
+        cell(tr, 'chain', c.error ? 'no certificate read: ' + c.error : c.chain);
         cell(tr, 'host-name-matches', c['host-name-matches'] === true ? 'yes (' + c['host-name'] + ')'
           : c['host-name-matches'] === false ? 'NO (' + c['host-name'] + ')' : '');
         tbody.appendChild(tr);
