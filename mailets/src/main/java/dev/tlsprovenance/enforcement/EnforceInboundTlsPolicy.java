@@ -26,6 +26,7 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tlsprovenance.health.HealthSubjects;
 import dev.tlsprovenance.ledger.InboundLedgerLine;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
@@ -91,6 +92,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     private String bounceProcessor;
     private MailRepository quarantine;
     private Optional<LedgerLocations> ledgerLocations = Optional.empty();
+    private Optional<HealthSubjects> healthSubjects = Optional.empty();
 
     @Inject
     public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records,
@@ -112,6 +114,12 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         this.ledgerLocations = Optional.of(locations);
     }
 
+    /** The inbound ledger for the ledger health check (docs/posture-routes.md); Guice calls it. */
+    @Inject
+    public void setHealthSubjects(HealthSubjects subjects) {
+        this.healthSubjects = Optional.of(subjects);
+    }
+
     @Override
     public void init() throws MessagingException {
         String action = getInitParameter("onViolation", "bounce").trim().toLowerCase(Locale.ROOT);
@@ -131,6 +139,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         }
         inboundLedger = readInboundLedger();
         inboundLedger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.INBOUND, l.file())));
+        inboundLedger.ifPresent(l -> healthSubjects.ifPresent(subjects -> subjects.registerLedger(l)));
         String repository = getInitParameter("quarantineRepository", "").trim();
         if (onViolation == OnViolation.QUARANTINE) {
             if (repository.isEmpty()) {

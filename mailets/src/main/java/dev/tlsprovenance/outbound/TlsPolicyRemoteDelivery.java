@@ -1,5 +1,7 @@
 package dev.tlsprovenance.outbound;
 
+import dev.tlsprovenance.health.HealthSubjects;
+import dev.tlsprovenance.metrics.TlsMetrics;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
 import dev.tlsprovenance.ledger.MailIdentity;
@@ -138,6 +140,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private ScheduledExecutorService heldItems;
     private final SettledRecipients settledRecipients = new SettledRecipients();
     private Optional<LedgerLocations> ledgerLocations = Optional.empty();
+    private TlsMetrics metrics = TlsMetrics.NONE;
+    private Optional<HealthSubjects> healthSubjects = Optional.empty();
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -158,6 +162,13 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     @Inject
     public void setLedgerLocations(LedgerLocations locations) {
         this.ledgerLocations = Optional.of(locations);
+    }
+
+    /** Counters per attempt, and the ledger and queue for the health checks (docs/posture-routes.md); Guice calls it. */
+    @Inject
+    public void setObservers(TlsMetrics metrics, HealthSubjects subjects) {
+        this.metrics = metrics;
+        this.healthSubjects = Optional.of(subjects);
     }
 
     @Override
@@ -197,6 +208,10 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             .subscribeOn(dequeueThread)
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
             .subscribe();
+        healthSubjects.ifPresent(subjects -> {
+            ledger.ifPresent(subjects::registerLedger);
+            subjects.registerOutgoingQueue(settings.outgoingQueue(), settings.retrySchedule(), settings.maxRetries());
+        });
         LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
             settings.outgoingQueue(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
             ledger.map(l -> l.file().toString()).orElse("none"), settings.ledgerRequiredFrom().map(OutboundLevel::token).orElse("never"));
@@ -538,6 +553,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private void record(Mail mail, MailIdentity identity, HopAttempt hopAttempt, NamespacePolicy row,
                         List<OutboundLedgerLine.Recipient> recipients, boolean recordRequired) {
         TlsProvenance attempt = hopAttempt.record();
+        metrics.outboundAttempt(attempt, hopAttempt.nothingSentBecause(), recipients);
         try {
             ProvenanceAttributes.appendOutbound(mail, attempt);
         } catch (MalformedProvenanceException | RuntimeException e) {
