@@ -26,16 +26,19 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tlsprovenance.health.HealthSubjects;
 import dev.tlsprovenance.ledger.InboundLedgerLine;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
 import dev.tlsprovenance.ledger.MailIdentity;
+import dev.tlsprovenance.posture.LedgerLocations;
 import dev.tlsprovenance.mail.InboundRecord;
 import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.RecordedInboundCheck;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicyTable;
+import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
 /**
@@ -88,6 +91,8 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     private Optional<Ledger> inboundLedger = Optional.empty();
     private String bounceProcessor;
     private MailRepository quarantine;
+    private Optional<LedgerLocations> ledgerLocations = Optional.empty();
+    private Optional<HealthSubjects> healthSubjects = Optional.empty();
 
     @Inject
     public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records,
@@ -101,6 +106,18 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     /** Without James's FileSystem: an {@code inboundLedger} is then a plain path. */
     public EnforceInboundTlsPolicy(TlsPolicySource policies, MailRepositoryStore repositories, InboundRecords records) {
         this(policies, repositories, records, null);
+    }
+
+    /** Where the inbound ledger is told to the posture ({@code GET /tls/posture}); Guice calls it. */
+    @Inject
+    public void setLedgerLocations(LedgerLocations locations) {
+        this.ledgerLocations = Optional.of(locations);
+    }
+
+    /** The inbound ledger for the ledger health check (docs/posture-routes.md); Guice calls it. */
+    @Inject
+    public void setHealthSubjects(HealthSubjects subjects) {
+        this.healthSubjects = Optional.of(subjects);
     }
 
     @Override
@@ -121,6 +138,8 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
             throw new MessagingException("bounceProcessor must name a processor, not ''");
         }
         inboundLedger = readInboundLedger();
+        inboundLedger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.INBOUND, l.file())));
+        inboundLedger.ifPresent(l -> healthSubjects.ifPresent(subjects -> subjects.registerLedger(l)));
         String repository = getInitParameter("quarantineRepository", "").trim();
         if (onViolation == OnViolation.QUARANTINE) {
             if (repository.isEmpty()) {

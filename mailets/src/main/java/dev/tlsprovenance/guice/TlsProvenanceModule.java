@@ -3,7 +3,9 @@ package dev.tlsprovenance.guice;
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.apache.james.filesystem.api.FileSystem;
 
@@ -14,6 +16,8 @@ import com.google.inject.Singleton;
 
 import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.policy.PolicyFileException;
+import dev.tlsprovenance.posture.LedgerLocations;
+import dev.tlsprovenance.posture.Posture;
 import dev.tlsprovenance.policy.PolicyPathResolver;
 import dev.tlsprovenance.policy.ReloadingTlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicySource;
@@ -50,11 +54,46 @@ public class TlsProvenanceModule extends AbstractModule {
     public static final String DEFAULT_POLICY_FILE = "file://conf/tls-policy.conf";
     public static final String RECORD_KEY_FILE_PROPERTY = InboundRecords.KEY_FILE_PROPERTY;
     public static final String DEFAULT_RECORD_KEY_FILE = InboundRecords.DEFAULT_KEY_FILE;
+    public static final String POSTURE_DAYS_PROPERTY = "tls.provenance.posture.daysKept";
+    public static final String POSTURE_DOMAINS_PROPERTY = "tls.provenance.posture.domainsPerDay";
+    public static final String POSTURE_CHECKPOINT_DIRECTORY = "file://var/tls-posture/";
 
     @Override
     protected void configure() {
         // One instance for the SMTP hook, the mailets and the matchers: the key is read (or generated) once.
         bind(InboundRecords.class).in(Scopes.SINGLETON);
+        // One registry: the mailets register the ledgers they write, the posture route reads those.
+        bind(LedgerLocations.class).in(Scopes.SINGLETON);
+    }
+
+    /**
+     * The TLS posture of the ledgers, its checkpoint under {@code file://var/tls-posture/}; bounds from the system
+     * properties {@value #POSTURE_DAYS_PROPERTY} (default 400) and {@value #POSTURE_DOMAINS_PROPERTY} (default 5000).
+     */
+    @Provides
+    @Singleton
+    Posture posture(LedgerLocations locations, FileSystem fileSystem) {
+        Path checkpoints = resolve(fileSystem, POSTURE_CHECKPOINT_DIRECTORY);
+        return new Posture(locations, new Posture.Settings(
+            positive(POSTURE_DAYS_PROPERTY, Posture.Settings.DEFAULT_DAYS_KEPT),
+            positive(POSTURE_DOMAINS_PROPERTY, Posture.Settings.DEFAULT_DOMAINS_PER_DAY),
+            Optional.of(checkpoints), Duration.ofSeconds(30), Clock.systemUTC()));
+    }
+
+    private static int positive(String property, int defaultValue) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the property name
+        }
+        throw new IllegalArgumentException("System property " + property + " must be a whole number >= 1, not '" + value + "'");
     }
 
     @Provides

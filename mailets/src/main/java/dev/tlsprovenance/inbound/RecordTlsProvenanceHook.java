@@ -10,6 +10,8 @@ import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 
 import dev.tlsprovenance.mail.InboundRecords;
+import dev.tlsprovenance.metrics.TlsMetrics;
+import dev.tlsprovenance.provenance.TlsProvenance;
 
 /**
  * Attaches to every mail received over SMTP the TLS provenance of its session, as the attribute
@@ -35,6 +37,7 @@ public class RecordTlsProvenanceHook implements JamesMessageHook {
 
     private final InboundRecords records;
     private final Clock clock;
+    private TlsMetrics metrics = TlsMetrics.NONE;
 
     @Inject
     public RecordTlsProvenanceHook(InboundRecords records) {
@@ -46,9 +49,17 @@ public class RecordTlsProvenanceHook implements JamesMessageHook {
         this.clock = clock;
     }
 
+    /** Counts each mail by transport and protocol (docs/posture-routes.md, "Metrics"); Guice calls it. */
+    @Inject
+    public void setMetrics(TlsMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        records.record(mail, SmtpSessionProvenance.of(session, clock));
+        TlsProvenance record = SmtpSessionProvenance.of(session, clock);
+        records.record(mail, record);
+        metrics.inboundMail(record);
         return HookResult.DECLINED;
     }
 }

@@ -24,6 +24,7 @@ import org.apache.james.rrt.api.RecipientRewriteTableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tlsprovenance.metrics.TlsMetrics;
 import dev.tlsprovenance.policy.ClientCertificateVerifier;
 import dev.tlsprovenance.policy.InboundDecision;
 import dev.tlsprovenance.policy.InboundTlsEnforcer;
@@ -61,6 +62,7 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
     private final TlsPolicySource policies;
     private final InboundTlsEnforcer enforcer;
     private final RewrittenRecipients rewriting;
+    private TlsMetrics metrics = TlsMetrics.NONE;
 
     /** Built by James's Guice injector: the policy from our module, the rewrite table James binds in every server. */
     @Inject
@@ -75,6 +77,12 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
         this.rewriting = new RewrittenRecipients(recipientRewriteTable);
     }
 
+    /** Counts refusals (docs/posture-routes.md, "Metrics"); Guice calls it. */
+    @Inject
+    public void setMetrics(TlsMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         if (sender.isNullSender()) {
@@ -86,6 +94,7 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
         }
         String domain = sender.get().getDomain().asString();
         InboundDecision decision = enforcer.forSender(table, domain, session.isTLSStarted(), clientChain(session));
+        countRefusal(decision, false);
         return answer(session, "MAIL FROM", sender.asString(), decision);
     }
 
@@ -108,7 +117,14 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
                 .smtpDescription("4.3.0 Cannot check the TLS requirements of this recipient now, try again later")
                 .build();
         }
+        countRefusal(decision, true);
         return answer(session, "RCPT TO", recipient.asString(), decision);
+    }
+
+    private void countRefusal(InboundDecision decision, boolean recipient) {
+        if (!decision.accepted()) {
+            metrics.inboundPolicyRefusal(recipient);
+        }
     }
 
     private List<String> rewrittenAddresses(MailAddress recipient) {

@@ -32,6 +32,11 @@ public final class Ledger {
         this.file = Objects.requireNonNull(file);
     }
 
+    /** What the log lines call it: {@code outbound ledger}, {@code inbound ledger}. */
+    public String name() {
+        return name;
+    }
+
     public Path file() {
         return file.file();
     }

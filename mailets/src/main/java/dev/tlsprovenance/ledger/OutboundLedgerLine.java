@@ -83,7 +83,14 @@ public final class OutboundLedgerLine {
 
     /** Reads a line back. */
     public static OutboundLedgerLine parse(String json) throws IOException, MalformedProvenanceException {
-        JsonNode line = new ObjectMapper().readTree(json);
+        return parse(new ObjectMapper().readTree(json));
+    }
+
+    /** Reads a line already parsed as JSON (a reader of many lines parses them with one mapper). */
+    public static OutboundLedgerLine parse(JsonNode line) throws MalformedProvenanceException {
+        if (line == null || !line.isObject()) {
+            throw new MalformedProvenanceException("a ledger line must be a JSON object");
+        }
         List<Recipient> recipients = new ArrayList<>();
         for (JsonNode recipient : line.path(RECIPIENTS)) {
             recipients.add(Recipient.readFrom(recipient));

@@ -1,15 +1,19 @@
 package dev.tlsprovenance.outbound;
 
+import dev.tlsprovenance.health.HealthSubjects;
+import dev.tlsprovenance.metrics.TlsMetrics;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
 import dev.tlsprovenance.ledger.MailIdentity;
 import dev.tlsprovenance.ledger.OutboundLedgerLine;
+import dev.tlsprovenance.posture.LedgerLocations;
 import dev.tlsprovenance.mail.ProvenanceAttributes;
 import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.policy.Smarthost;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
+import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
 import java.io.IOException;
@@ -135,6 +139,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private OwnServerHops ownServer = OwnServerHops.NONE;
     private ScheduledExecutorService heldItems;
     private final SettledRecipients settledRecipients = new SettledRecipients();
+    private Optional<LedgerLocations> ledgerLocations = Optional.empty();
+    private TlsMetrics metrics = TlsMetrics.NONE;
+    private Optional<HealthSubjects> healthSubjects = Optional.empty();
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -151,6 +158,19 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         this.clock = clock;
     }
 
+    /** Where the ledger is told to the posture ({@code GET /tls/posture}); Guice calls it. */
+    @Inject
+    public void setLedgerLocations(LedgerLocations locations) {
+        this.ledgerLocations = Optional.of(locations);
+    }
+
+    /** Counters per attempt, and the ledger and queue for the health checks (docs/posture-routes.md); Guice calls it. */
+    @Inject
+    public void setObservers(TlsMetrics metrics, HealthSubjects subjects) {
+        this.metrics = metrics;
+        this.healthSubjects = Optional.of(subjects);
+    }
+
     @Override
     public String getMailetInfo() {
         return "TLS policy remote delivery";
@@ -160,6 +180,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
+        ledger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.OUTBOUND, l.file())));
         bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(),
             settings.loopProcessor(), clock);
         ownServer = ownServerFactory.apply(settings.heloName());
@@ -187,6 +208,10 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             .subscribeOn(dequeueThread)
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
             .subscribe();
+        healthSubjects.ifPresent(subjects -> {
+            ledger.ifPresent(subjects::registerLedger);
+            subjects.registerOutgoingQueue(settings.outgoingQueue(), settings.retrySchedule(), settings.maxRetries());
+        });
         LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
             settings.outgoingQueue(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
             ledger.map(l -> l.file().toString()).orElse("none"), settings.ledgerRequiredFrom().map(OutboundLevel::token).orElse("never"));
@@ -528,6 +553,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private void record(Mail mail, MailIdentity identity, HopAttempt hopAttempt, NamespacePolicy row,
                         List<OutboundLedgerLine.Recipient> recipients, boolean recordRequired) {
         TlsProvenance attempt = hopAttempt.record();
+        metrics.outboundAttempt(attempt, hopAttempt.nothingSentBecause(), recipients);
         try {
             ProvenanceAttributes.appendOutbound(mail, attempt);
         } catch (MalformedProvenanceException | RuntimeException e) {

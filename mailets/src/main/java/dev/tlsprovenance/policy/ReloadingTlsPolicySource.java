@@ -53,6 +53,7 @@ public final class ReloadingTlsPolicySource implements TlsPolicySource {
     private volatile FileStamp loadedStamp;
     private volatile Optional<PolicyFileException> lastError = Optional.empty();
     private volatile Instant loadedAt;
+    private volatile Optional<RefusedPolicyEdit> lastRefusedEdit = Optional.empty();
     /** A change seen but not read yet, and since when it has looked like this. */
     private FileStamp pendingStamp;
     private long pendingSinceNanos;
@@ -140,6 +141,8 @@ public final class ReloadingTlsPolicySource implements TlsPolicySource {
                 LOGGER.error("TLS policy file {} disappeared; keeping the table loaded at {} ({} rows)",
                         file, loadedAt, table.size());
                 loadedStamp = stamp;
+                lastRefusedEdit = Optional.of(new RefusedPolicyEdit(Instant.now(),
+                        file + ": the file disappeared; the table loaded at " + loadedAt + " stays in force"));
                 return false;
             }
             if (!isComplete(stamp)) {
@@ -158,6 +161,7 @@ public final class ReloadingTlsPolicySource implements TlsPolicySource {
             } catch (PolicyFileException e) {
                 loadedStamp = stamp;
                 lastError = Optional.of(e);
+                lastRefusedEdit = Optional.of(new RefusedPolicyEdit(Instant.now(), e.getMessage()));
                 LOGGER.error("TLS policy file REJECTED, the previous table ({} rows, loaded at {}) stays in force: {}",
                         table.size(), loadedAt, e.getMessage());
                 return false;
@@ -168,6 +172,19 @@ public final class ReloadingTlsPolicySource implements TlsPolicySource {
     /** The error of the last rejected edit, cleared by the next successful load. */
     public Optional<PolicyFileException> lastError() {
         return lastError;
+    }
+
+    /**
+     * The last edit that was refused (with when and why), kept after a later good load so an administrator still sees
+     * it; {@link RefusedPolicyEdit#at()} after {@link #loadedAt()} means the file on disk is not the table in force.
+     */
+    public Optional<RefusedPolicyEdit> lastRefusedEdit() {
+        return lastRefusedEdit;
+    }
+
+    /** When the table in force was read. */
+    public Instant loadedAt() {
+        return loadedAt;
     }
 
     public Path file() {
