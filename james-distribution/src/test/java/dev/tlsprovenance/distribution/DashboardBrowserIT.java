@@ -318,6 +318,8 @@ class DashboardBrowserIT {
         assertThat(browser.findElement(By.cssSelector("#protocols-table tr[data-name^='TLSv1.'] td[data-field='count']")).getText())
             .isNotEmpty();
         HeadlessChromium.screenshot(browser, "posture");
+        browser.executeScript("document.querySelector('.charts').scrollIntoView()");
+        HeadlessChromium.screenshot(browser, "posture-charts");
     }
 
     @Test
