@@ -3,15 +3,14 @@ package dev.tlsprovenance.cli;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tlsprovenance.verify.HopSegment;
 import dev.tlsprovenance.verify.TraceAnalyzer;
-import dev.tlsprovenance.verify.TrustBoundary;
+import dev.tlsprovenance.verify.TrustSettings;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Where trust starts and which segment to judge; shared by {@code verify} and {@code probe}. */
+/** Where trust starts and which segment to judge; shared by {@code verify} and {@code probe} ({@link TrustSettings}, the core's form). */
 public final class TrustOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec spec;
@@ -32,28 +31,24 @@ public final class TrustOptions {
         description = "Judge only the hops from host A up to host B (e.g. --require-between mx.example.test mailbox.example.test).")
     private List<String> requireBetween = new ArrayList<>();
 
-    /** Without any trust option every hop is evaluated as a claim. */
-    public TraceAnalyzer analyzer() {
-        TrustBoundary.Builder boundary = TrustBoundary.builder();
+    /** The settings these options give; without any trust option every hop is evaluated as a claim. */
+    public TrustSettings settings() {
         try {
-            trustHosts.forEach(boundary::trustHost);
-            trustNetworks.forEach(boundary::trustNetwork);
-            ownHosts.forEach(boundary::ownHost);
-            HopSegment segment = requireBetween.isEmpty() ? null : HopSegment.between(requireBetween.get(0), requireBetween.get(1));
-            return new TraceAnalyzer(boundary.build(), segment);
+            return TrustSettings.of(trustHosts, trustNetworks, ownHosts, requireBetween);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    public TraceAnalyzer analyzer() {
+        try {
+            return settings().analyzer();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
     public String describe() {
-        if (trustHosts.isEmpty() && trustNetworks.isEmpty() && ownHosts.isEmpty()) {
-            return "all hops (no --trust-host/--trust-network/--own-host given)";
-        }
-        List<String> parts = new ArrayList<>();
-        trustHosts.forEach(h -> parts.add("host " + h));
-        trustNetworks.forEach(n -> parts.add("network " + n));
-        ownHosts.forEach(h -> parts.add("own host " + h + " inward"));
-        return String.join(", ", parts);
+        return settings().describe();
     }
 }

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import dev.tlsprovenance.verify.HeaderStream;
-import dev.tlsprovenance.verify.MessageReport;
+import dev.tlsprovenance.verify.HeaderVerification;
 import dev.tlsprovenance.verify.ReportJsonWriter;
 import dev.tlsprovenance.verify.TraceAnalyzer;
 import dev.tlsprovenance.verify.Verdict;
@@ -97,13 +95,10 @@ public final class VerifyCommand implements Callable<Integer> {
                 progress = showProgress(size) ? new Progress(err, size) : null;
                 InputStream in = progress == null ? raw : progress.counting(raw);
                 Progress shown = progress;
-                boolean mbox = !file.toLowerCase(Locale.ROOT).endsWith(".eml");
+                boolean mbox = HeaderVerification.splitsMbox(file);
                 long[] index = {0};
-                Verdict[] fileWorst = {null};
-                HeaderStream.forEachHeaderBlock(in, block -> {
-                    MessageReport report = analyzer.analyze(block);
+                Verdict fileWorst = HeaderVerification.verify(in, mbox, analyzer, report -> {
                     index[0]++;
-                    fileWorst[0] = fileWorst[0] == null ? report.verdict() : fileWorst[0].worst(report.verdict());
                     if (jsonWriter != null) {
                         jsonWriter.message(report);
                     } else if (summary) {
@@ -116,10 +111,10 @@ public final class VerifyCommand implements Callable<Integer> {
                     if (shown != null) {
                         shown.message();
                     }
-                }, mbox);
+                });
                 messages += index[0];
-                if (fileWorst[0] != null) {
-                    worst = worst == null ? fileWorst[0] : worst.worst(fileWorst[0]);
+                if (fileWorst != null) {
+                    worst = worst == null ? fileWorst : worst.worst(fileWorst);
                 }
             } catch (NoSuchFileException e) {
                 err.println("verify: no such file: " + file);

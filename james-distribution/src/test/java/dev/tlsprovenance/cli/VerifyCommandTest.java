@@ -105,8 +105,8 @@ class VerifyCommandTest {
         assertThat(json).startsWith("{\"messages\":[{\"messageId\":\"<tls@example.test>\",\"hops\":[{\"index\":0,\"from\":\"edge.outside.test\","
             + "\"by\":\"mx.example.test\",\"date\":\"2026-11-30T09:00:02Z\",\"tls\":\"yes\",\"protocol\":\"TLSv1.3\","
             + "\"cipher\":\"TLS_AES_256_GCM_SHA384\",\"bits\":256,\"clientCertVerified\":true,\"weak\":false,\"trusted\":true,\"source\":\"received\"")
-            .contains("\"applicable\":true,\"clientCertificate\":\"verified\"}")
-            .contains("\"applicable\":true,\"clientCertificate\":\"not-requested\"}")
+            .contains("\"applicable\":true,\"clientCertificate\":\"verified\",\"delaySeconds\":null}")
+            .contains("\"applicable\":true,\"clientCertificate\":\"not-requested\",\"delaySeconds\":1}")
             .contains("\"verdict\":\"tls-all-the-way\"")
             .contains("{\"messageId\":\"<unknown@example.test>\"")
             .contains("\"tls\":\"unknown\"")

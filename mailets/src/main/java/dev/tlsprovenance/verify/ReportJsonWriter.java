@@ -2,6 +2,7 @@ package dev.tlsprovenance.verify;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 
 import dev.tlsprovenance.json.JsonStrings;
@@ -13,8 +14,8 @@ import dev.tlsprovenance.json.JsonStrings;
  * "verdict":"tls-all-the-way|cleartext-hop|unknown-hop"}]}</pre>
  * {@code index} 0 is the first hop (the oldest Received line). {@code cipher} is the IANA name when known,
  * else the name as written; unknown values are {@code null}. Added fields, which consumers may ignore:
- * {@code protocolLabel}, {@code cipherOriginal}, {@code family}, {@code applicable} and {@code clientCertificate}
- * per hop, {@code note} per message. {@code clientCertificate} is one of {@code not-requested}, {@code not-presented},
+ * {@code protocolLabel}, {@code cipherOriginal}, {@code family}, {@code applicable}, {@code clientCertificate} and
+ * {@code delaySeconds} (from the previous hop's date to this one's; null for the first hop or an unknown date) per hop, {@code note} per message. {@code clientCertificate} is one of {@code not-requested}, {@code not-presented},
  * {@code presented-not-verified}, {@code failed}, {@code verified} (null: the record does not say); the older
  * boolean {@code clientCertVerified} is deprecated, kept for existing consumers: it is false both for "no
  * certificate" and for "certificate failed".
@@ -85,6 +86,7 @@ public final class ReportJsonWriter {
             m.append(",\"applicable\":").append(hop.applicable());
             m.append(",\"clientCertificate\":");
             JsonStrings.append(m, hop.clientCertificate().jsonToken());
+            m.append(",\"delaySeconds\":").append(delaySeconds(i == 0 ? null : hops.get(i - 1), hop));
             m.append('}');
         }
         m.append("],\"verdict\":");
@@ -93,6 +95,14 @@ public final class ReportJsonWriter {
         JsonStrings.append(m, report.note());
         m.append('}');
         raw(m);
+    }
+
+    /** Seconds from the previous hop's date to this one's ("null" when either is unknown); negative means skewed clocks. */
+    private static String delaySeconds(Hop previous, Hop hop) {
+        if (previous == null || previous.time().isEmpty() || hop.time().isEmpty()) {
+            return "null";
+        }
+        return Long.toString(Duration.between(previous.time().get(), hop.time().get()).getSeconds());
     }
 
     public void end() {

@@ -27,11 +27,11 @@ class ReportJsonWriterTest {
             + "\"protocol\":\"TLSv1.2\",\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\",\"bits\":256,\"clientCertVerified\":true,"
             + "\"weak\":false,\"trusted\":true,\"source\":\"received\",\"protocolLabel\":\"TLSv1.2\","
             + "\"cipherOriginal\":\"ECDHE-RSA-AES256-GCM-SHA384\",\"family\":\"postfix\",\"applicable\":true,"
-            + "\"clientCertificate\":\"verified\"},"
+            + "\"clientCertificate\":\"verified\",\"delaySeconds\":null},"
             + "{\"index\":1,\"from\":\"mx.example.test\",\"by\":\"store.example.test\",\"date\":\"2026-11-30T09:00:03Z\",\"tls\":\"no\","
             + "\"protocol\":null,\"cipher\":null,\"bits\":null,\"clientCertVerified\":null,\"weak\":false,\"trusted\":true,"
             + "\"source\":\"received\",\"protocolLabel\":null,\"cipherOriginal\":null,\"family\":\"postfix\",\"applicable\":true,"
-            + "\"clientCertificate\":null}],"
+            + "\"clientCertificate\":null,\"delaySeconds\":1}],"
             + "\"verdict\":\"cleartext-hop\",\"note\":\"hop 1 (mx.example.test -> store.example.test) was cleartext\"}]}");
     }
 
@@ -47,7 +47,7 @@ class ReportJsonWriterTest {
 
         String json = ReportJsonWriter.toJson(List.of(new TraceAnalyzer(TrustBoundary.everything()).analyze(block)));
 
-        assertThat(json).contains("\"clientCertificate\":\"" + state + "\"}").contains("\"clientCertVerified\":" + deprecatedFlag + ",");
+        assertThat(json).contains("\"clientCertificate\":\"" + state + "\",\"delaySeconds\":null}").contains("\"clientCertVerified\":" + deprecatedFlag + ",");
     }
 
     @Test
