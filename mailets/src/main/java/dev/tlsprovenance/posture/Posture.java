@@ -48,8 +48,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * lines not counted) x {@code domainsPerDay} distinct recipient domains per direction, day and ledger (default 5,000;
  * the rest under {@code (other)}) x the policy rows seen for a domain (rows come from the policy file) x at most
  * {@value Bucket#MAP_KEYS} words per counter map. A bucket takes about 2.5 KiB (measured: 1,000,000 lines over 60 days
- * and ~1,000 domains, ~62,000 buckets, ~165 MiB; BENCHMARKS.md), so memory follows days x domains, not lines; the
- * worst case of the defaults (400 x 5,000 buckets a direction) is several GiB: lower the bounds to fit the heap.
+ * and ~1,000 domains, ~62,000 buckets, ~165 MiB; BENCHMARKS.md), so memory follows days x domains, not lines; and
+ * at most {@value Tally#MAX_BUCKETS} buckets a ledger (~50 MiB): past that the oldest day is dropped ({@link Tally}),
+ * since 400 x 5,000 buckets would be several GiB, more than the server's heap.
  * <p>
  * A line that cannot be read (cut, hand-edited) is counted as {@code unreadable}, logged at WARN with file and line
  * (once per file per minute) and skipped.
