@@ -108,7 +108,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         this(policies, repositories, records, null);
     }
 
-    /** The inbound ledger for the ledger health check (docs/posture-routes.md); Guice calls it. */
+    /** The inbound ledger for the ledger health check (docs/posture.md); Guice calls it. */
     @Inject
     public void setHealthSubjects(HealthSubjects subjects) {
         this.healthSubjects = Optional.of(subjects);

@@ -49,7 +49,7 @@ public class RecordTlsProvenanceHook implements JamesMessageHook {
         this.clock = clock;
     }
 
-    /** Counts each mail by transport and protocol (docs/posture-routes.md, "Metrics"); Guice calls it. */
+    /** Counts each mail by transport and protocol (docs/posture.md, "Metrics"); Guice calls it. */
     @Inject
     public void setMetrics(TlsMetrics metrics) {
         this.metrics = metrics;

@@ -77,7 +77,7 @@ public class RequireTlsForNamespacesHook implements RcptHook, MailHook {
         this.rewriting = new RewrittenRecipients(recipientRewriteTable);
     }
 
-    /** Counts refusals (docs/posture-routes.md, "Metrics"); Guice calls it. */
+    /** Counts refusals (docs/posture.md, "Metrics"); Guice calls it. */
     @Inject
     public void setMetrics(TlsMetrics metrics) {
         this.metrics = metrics;

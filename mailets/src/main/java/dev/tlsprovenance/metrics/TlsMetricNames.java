@@ -12,7 +12,7 @@ import dev.tlsprovenance.provenance.VerificationStatus;
 /**
  * The names of our counters, one scheme: {@code tlsprovenance.<direction>.<what>.<word>[.<word>]}, every word from a
  * fixed vocabulary (never a host name, an address or free text), so the number of metrics stays bounded. Pure: the
- * James adapter {@link TlsMetrics} increments what these name. See {@code docs/posture-routes.md}, "Metrics".
+ * James adapter {@link TlsMetrics} increments what these name. See {@code docs/posture.md}, "Metrics".
  * <ul>
  * <li>{@code tlsprovenance.inbound.mails.<transport>.<protocol>}: mails received, transport {@code starttls},
  *     {@code implicit-tls} or {@code cleartext}, protocol {@code TLSv1.2}, {@code TLSv1.3}, ... or {@code none};</li>

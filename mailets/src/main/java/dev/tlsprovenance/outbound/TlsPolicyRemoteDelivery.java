@@ -158,7 +158,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         this.clock = clock;
     }
 
-    /** Counters per attempt, and the ledger and queue for the health checks (docs/posture-routes.md); Guice calls it. */
+    /** Counters per attempt, and the ledger and queue for the health checks (docs/posture.md); Guice calls it. */
     @Inject
     public void setObservers(TlsMetrics metrics, HealthSubjects subjects) {
         this.metrics = metrics;

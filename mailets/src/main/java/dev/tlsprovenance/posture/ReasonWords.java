@@ -14,7 +14,7 @@ import java.util.Set;
  * an inbound mail was refused ({@code reasons}). Ledger lines carry free text (host names, addresses, the peer's
  * reply); the reply must not: each text maps to one word of a fixed list, and to {@value #OTHER} when no word fits.
  * Outbound words follow RFC 8460 (TLS-RPT) result types where one fits. The mapping is documented in
- * {@code docs/posture-posture.md}; it reads the texts this extension writes ({@code DeliveryFailure},
+ * {@code docs/posture.md}; it reads the texts this extension writes ({@code DeliveryFailure},
  * {@code ServerCertificateCheck}, {@code RecordedInboundCheck}), so a change of wording there shows in the tests.
  */
 public final class ReasonWords {

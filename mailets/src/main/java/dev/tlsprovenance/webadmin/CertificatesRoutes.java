@@ -24,7 +24,7 @@ import spark.Service;
  * <pre>
  * extensions.routes=dev.tlsprovenance.webadmin.CertificatesRoutes
  * </pre>
- * {@code GET /tls/certificates}. Private: James's token check applies. See {@code docs/posture-routes.md}.
+ * {@code GET /tls/certificates}. Private: James's token check applies. See {@code docs/posture.md}.
  */
 public final class CertificatesRoutes implements Routes {
     public static final String BASE = "/tls/certificates";

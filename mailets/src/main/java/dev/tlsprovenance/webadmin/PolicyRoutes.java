@@ -36,7 +36,7 @@ import spark.Service;
  * </pre>
  * {@code GET /tls/policy}: every row with its keys, when the table was loaded and the last refused edit;
  * {@code GET /tls/policy/check?domain=d}: the row that applies to {@code d}, with a sentence per direction.
- * Private: James's token check applies. See {@code docs/posture-routes.md}.
+ * Private: James's token check applies. See {@code docs/posture.md}.
  */
 public final class PolicyRoutes implements Routes {
     public static final String BASE = "/tls/policy";

@@ -15,7 +15,7 @@ import spark.Service;
 
 /**
  * {@code GET /tls/posture?since=7d&until=<instant>&domain=<d>}: the TLS posture of the inbound and outbound ledgers
- * (see {@link Posture}, {@link PostureQuery}, {@code docs/posture-posture.md}). Private: it needs the WebAdmin token.
+ * (see {@link Posture}, {@link PostureQuery}, {@code docs/posture.md}). Private: it needs the WebAdmin token.
  * Register it in {@code conf/webadmin.properties}:
  * <pre>
  * extensions.routes=dev.tlsprovenance.webadmin.PostureRoutes
