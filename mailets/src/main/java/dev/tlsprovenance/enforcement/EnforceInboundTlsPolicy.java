@@ -26,7 +26,6 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tlsprovenance.health.HealthSubjects;
 import dev.tlsprovenance.ledger.InboundLedgerLine;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
@@ -91,7 +90,6 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
     private Optional<Ledger> inboundLedger = Optional.empty();
     private String bounceProcessor;
     private MailRepository quarantine;
-    private Optional<HealthSubjects> healthSubjects = Optional.empty();
     private Optional<LedgerLocations> ledgerLocations = Optional.empty();
 
     @Inject
@@ -108,13 +106,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         this(policies, repositories, records, null);
     }
 
-    /** The inbound ledger for the ledger health check (docs/posture.md); Guice calls it. */
-    @Inject
-    public void setHealthSubjects(HealthSubjects subjects) {
-        this.healthSubjects = Optional.of(subjects);
-    }
-
-    /** Where the inbound ledger is told to the posture ({@code GET /tls/posture}); Guice calls it. */
+    /** Where the inbound ledger is told to the posture ({@code GET /tls/posture}) and the ledger health check; Guice calls it. */
     @Inject
     public void setLedgerLocations(LedgerLocations locations) {
         this.ledgerLocations = Optional.of(locations);
@@ -138,8 +130,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
             throw new MessagingException("bounceProcessor must name a processor, not ''");
         }
         inboundLedger = readInboundLedger();
-        inboundLedger.ifPresent(l -> healthSubjects.ifPresent(subjects -> subjects.registerLedger(l)));
-        inboundLedger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.INBOUND, l.file())));
+        inboundLedger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.INBOUND, l)));
         String repository = getInitParameter("quarantineRepository", "").trim();
         if (onViolation == OnViolation.QUARANTINE) {
             if (repository.isEmpty()) {

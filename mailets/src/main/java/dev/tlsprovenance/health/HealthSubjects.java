@@ -7,31 +7,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.inject.Singleton;
 
-import dev.tlsprovenance.ledger.Ledger;
 import dev.tlsprovenance.outbound.RetrySchedule;
 
 /**
- * What the running mailets tell the health checks about themselves: the ledgers they write (the same {@link Ledger}
- * objects, so a probe shares their outage state and log lines) and the outgoing queues with the retry schedule their
- * delivery uses. One instance for the mailets and the checks ({@code @Singleton}: James builds both in one injector).
+ * What the running delivery mailets tell the health checks about themselves: the outgoing queues with the retry
+ * schedule their delivery uses. (The ledgers they write are registered in {@code posture.LedgerLocations}, which the
+ * posture and the ledger health check both read.) One instance for the mailets and the checks ({@code @Singleton}:
+ * James builds both in one injector).
  */
 @Singleton
 public final class HealthSubjects {
-    private final List<Ledger> ledgers = new CopyOnWriteArrayList<>();
     private final List<OutgoingQueue> queues = new CopyOnWriteArrayList<>();
-
-    public void registerLedger(Ledger ledger) {
-        ledgers.removeIf(known -> known.file().equals(ledger.file()));
-        ledgers.add(ledger);
-    }
 
     public void registerOutgoingQueue(String queueName, RetrySchedule schedule, int maxRetries) {
         queues.removeIf(known -> known.name().equals(queueName));
         queues.add(new OutgoingQueue(queueName, schedule, maxRetries));
-    }
-
-    public List<Ledger> ledgers() {
-        return List.copyOf(ledgers);
     }
 
     public List<OutgoingQueue> outgoingQueues() {

@@ -11,6 +11,7 @@ import org.apache.james.core.healthcheck.Result;
 import org.reactivestreams.Publisher;
 
 import dev.tlsprovenance.ledger.Ledger;
+import dev.tlsprovenance.posture.LedgerLocations;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -25,11 +26,11 @@ import reactor.core.scheduler.Schedulers;
 public final class LedgerHealthCheck implements HealthCheck {
     public static final ComponentName COMPONENT = new ComponentName("TLS ledgers");
 
-    private final HealthSubjects subjects;
+    private final LedgerLocations ledgers;
 
     @Inject
-    public LedgerHealthCheck(HealthSubjects subjects) {
-        this.subjects = subjects;
+    public LedgerHealthCheck(LedgerLocations ledgers) {
+        this.ledgers = ledgers;
     }
 
     @Override
@@ -44,7 +45,7 @@ public final class LedgerHealthCheck implements HealthCheck {
 
     private Result judge() {
         List<String> unwritable = new ArrayList<>();
-        for (Ledger ledger : subjects.ledgers()) {
+        for (Ledger ledger : ledgers.ledgers()) {
             if (!ledger.isWritable()) {
                 unwritable.add(ledger.name() + " " + ledger.file());
             }

@@ -158,14 +158,14 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         this.clock = clock;
     }
 
-    /** Counters per attempt, and the ledger and queue for the health checks (docs/posture.md); Guice calls it. */
+    /** Counters per attempt, and the outgoing queue for its health check (docs/posture.md); Guice calls it. */
     @Inject
     public void setObservers(TlsMetrics metrics, HealthSubjects subjects) {
         this.metrics = metrics;
         this.healthSubjects = Optional.of(subjects);
     }
 
-    /** Where the ledger is told to the posture ({@code GET /tls/posture}); Guice calls it. */
+    /** Where the ledger is told to the posture ({@code GET /tls/posture}) and the ledger health check; Guice calls it. */
     @Inject
     public void setLedgerLocations(LedgerLocations locations) {
         this.ledgerLocations = Optional.of(locations);
@@ -180,7 +180,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
-        ledger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.OUTBOUND, l.file())));
+        ledger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.OUTBOUND, l)));
         bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(),
             settings.loopProcessor(), clock);
         ownServer = ownServerFactory.apply(settings.heloName());
@@ -208,10 +208,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             .subscribeOn(dequeueThread)
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
             .subscribe();
-        healthSubjects.ifPresent(subjects -> {
-            ledger.ifPresent(subjects::registerLedger);
-            subjects.registerOutgoingQueue(settings.outgoingQueue(), settings.retrySchedule(), settings.maxRetries());
-        });
+        healthSubjects.ifPresent(subjects ->
+            subjects.registerOutgoingQueue(settings.outgoingQueue(), settings.retrySchedule(), settings.maxRetries()));
         LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
             settings.outgoingQueue(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
             ledger.map(l -> l.file().toString()).orElse("none"), settings.ledgerRequiredFrom().map(OutboundLevel::token).orElse("never"));
