@@ -150,7 +150,8 @@ public final class CertificateAssessment {
         return e.getMessage();
     }
 
-    private static boolean isSelfSigned(X509Certificate certificate) {
+    /** Issued by itself and signed with its own key (a name match alone is not enough). */
+    public static boolean isSelfSigned(X509Certificate certificate) {
         if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
             return false;
         }

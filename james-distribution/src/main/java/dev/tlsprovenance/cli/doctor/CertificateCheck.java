@@ -34,6 +34,8 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
+import dev.tlsprovenance.servercert.CertificateAssessment;
+
 /**
  * Judges the server's own certificate the way a verifying peer (a hosted service doing "TLS with a trusted
  * certificate") will: chain to a trusted root, validity dates, revocation (when the certificate names a CRL),
@@ -69,7 +71,7 @@ final class CertificateCheck {
     private Finding trust(ServerIdentity identity, String subject) {
         X509Certificate leaf = identity.leaf();
         String issuer = leaf.getIssuerX500Principal().getName();
-        if (isSelfSigned(leaf)) {
+        if (CertificateAssessment.isSelfSigned(leaf)) {
             return Finding.fail(AREA, subject, "self-signed: peers that verify certificates will not deliver to this server "
                 + "over TLS; install a certificate from a trusted CA");
         }
@@ -181,23 +183,11 @@ final class CertificateCheck {
         return findings;
     }
 
-    static boolean isSelfSigned(X509Certificate certificate) {
-        if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
-            return false;
-        }
-        try {
-            certificate.verify(certificate.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
     private List<X509Certificate> withoutAnchors(List<X509Certificate> chain) {
         List<X509Certificate> path = new ArrayList<>();
         for (X509Certificate certificate : chain) {
             boolean isAnchor = anchors.stream().anyMatch(anchor -> certificate.equals(anchor.getTrustedCert()));
-            if (!isAnchor && !(path.size() > 0 && isSelfSigned(certificate))) {
+            if (!isAnchor && !(path.size() > 0 && CertificateAssessment.isSelfSigned(certificate))) {
                 path.add(certificate);
             }
         }
