@@ -80,12 +80,9 @@ class TlsHealthAndMetricsIT {
         assertThat(container).contains("<delays>5s, 1m, 5m, 30m, 2h</delays>", "<maxRetries>8</maxRetries>");
         Files.writeString(mailets, container.replace("<delays>5s, 1m, 5m, 30m, 2h</delays>", "<delays>1s</delays>")
             .replace("<maxRetries>8</maxRetries>", "<maxRetries>1</maxRetries>"));
-        // The queue check is opt-in (see conf/healthcheck.properties): turned on here.
-        Path healthChecks = conf.resolve("healthcheck.properties");
-        String checks = Files.readString(healthChecks);
-        assertThat(checks).contains("dev.tlsprovenance.health.LedgerHealthCheck\n");
-        Files.writeString(healthChecks, checks.replace("dev.tlsprovenance.health.LedgerHealthCheck\n",
-            "dev.tlsprovenance.health.LedgerHealthCheck,dev.tlsprovenance.health.OutgoingQueueHealthCheck\n"));
+        // The shipped configuration registers every check, the queue check included.
+        assertThat(Files.readString(conf.resolve("healthcheck.properties")))
+            .contains("dev.tlsprovenance.health.LedgerHealthCheck,dev.tlsprovenance.health.OutgoingQueueHealthCheck\n");
         Files.createDirectories(outboundLedger());
         server.start().awaitStarted();
         clients = new MailClients(server);

@@ -21,12 +21,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +144,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private final SettledRecipients settledRecipients = new SettledRecipients();
     private TlsMetrics metrics = TlsMetrics.NONE;
     private Optional<HealthSubjects> healthSubjects = Optional.empty();
+    private Optional<HealthSubjects.OutgoingQueue> waitingMail = Optional.empty();
     private Optional<LedgerLocations> ledgerLocations = Optional.empty();
 
     @Inject
@@ -202,14 +206,15 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         });
         deliveryThreads = Schedulers.newBoundedElastic(settings.deliveryThreads(), 10_000, "tls-delivery");
         // A persistent queue (James's ActiveMQ/JMS queue) dequeues with a blocking receive on the subscribing thread:
+        // before the first mail is taken: the queue health check follows the mail this delivery puts back to wait
+        waitingMail = healthSubjects.map(subjects ->
+            subjects.registerOutgoingQueue(settings.outgoingQueue(), settings.retrySchedule(), settings.maxRetries()));
         // subscribe on a thread of our own, or init() never returns and James never finishes starting.
         dequeueThread = Schedulers.newSingle("tls-delivery-dequeue", true);
         dequeuer = Flux.from(queue.deQueue())
             .subscribeOn(dequeueThread)
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
             .subscribe();
-        healthSubjects.ifPresent(subjects ->
-            subjects.registerOutgoingQueue(settings.outgoingQueue(), settings.retrySchedule(), settings.maxRetries()));
         LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
             settings.outgoingQueue(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
             ledger.map(l -> l.file().toString()).orElse("none"), settings.ledgerRequiredFrom().map(OutboundLevel::token).orElse("never"));
@@ -286,6 +291,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         String queueMessage = SettledRecipients.queueMessage(mail.getName(), queuedAs);
         List<String> recipients = asStrings(new ArrayList<>(mail.getRecipients()));
         Duration retryDelay = retryDelay(attemptsSoFar);
+        waitingMail.ifPresent(queue -> queue.taken(mail.getName()));
         List<String> settledNow = new ArrayList<>();
         boolean held = false;
         try {
@@ -357,6 +363,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(attemptsSoFar)));
         }
         markQueuedAs(mail, queuedAs);
+        waiting(mail);
         LOGGER.error("Cannot {} {}: {}{}; kept in queue {}, retried in {}{}", failure.step(), mailName,
             rootCause(failure.getCause()), isStorageFailure(failure.getCause()) ? " (disk full?)" : "", settings.outgoingQueue(),
             delay.toString().substring(2).toLowerCase(Locale.ROOT), settledNow.isEmpty() ? "" : "; not sent again to the recipients already handled: " + settledNow);
@@ -488,6 +495,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             try {
                 markQueuedAs(mail, newQueueToken());
                 queue.enQueue(mail, delay);
+                waiting(mail);
             } catch (MessagingException | RuntimeException e) {
                 throw new NextStateNotStoredException("re-queue", e);
             }
@@ -618,6 +626,19 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         mail.setAttribute(new Attribute(RETRIES, AttributeValue.of(retries + 1)));
         markQueuedAs(mail, newQueueToken());
         queue.enQueue(mail, settings.retrySchedule().delayBeforeRetry(retries + 1));
+        waiting(mail);
+    }
+
+    /** Tells the queue health check that this mail is back in the queue, waiting. */
+    private void waiting(Mail mail) {
+        waitingMail.ifPresent(queue -> {
+            Set<String> domains = new TreeSet<>();
+            mail.getRecipients().forEach(recipient -> domains.add(recipient.getDomain().asString()));
+            Instant arrival = mail.getAttribute(ARRIVAL).flatMap(a -> a.getValue().valueAs(Long.class)).map(Instant::ofEpochMilli)
+                .orElseGet(clock::instant);
+            Optional<String> lastError = mail.getAttribute(LAST_ERROR).flatMap(a -> a.getValue().valueAs(String.class));
+            queue.waiting(new HealthSubjects.WaitingMail(mail.getName(), domains, arrival, lastError));
+        });
     }
 
     private static String newQueueToken() {
