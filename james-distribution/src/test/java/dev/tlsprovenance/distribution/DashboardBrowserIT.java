@@ -308,7 +308,7 @@ class DashboardBrowserIT {
             assertThat(shownInbound(domain.get("domain").asText(), "row")).isEqualTo(orElse(domain.get("row"), ""));
         }
         for (JsonNode domain : posture.get("outbound")) {
-            for (String field : List.of("attempts", "delivered", "deferred", "bounced", "tls", "cleartext", "none", "refused")) {
+            for (String field : List.of("attempts", "delivered", "deferred", "failed", "tls", "cleartext", "none", "refused")) {
                 assertThat(shownOutbound(domain.get("domain").asText(), field)).as("outbound " + domain.get("domain") + " " + field)
                     .isEqualTo(domain.get(field).asText());
             }

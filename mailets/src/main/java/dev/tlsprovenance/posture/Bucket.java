@@ -25,7 +25,7 @@ final class Bucket {
         INBOUND(List.of("messages", "recipients", "tls", "cleartext", "unknown", "transport", "protocols", "ciphers",
                 "verify", "client-certificates", "accepted", "refused", "reasons", "fallbacks", "requiretls"),
             List.of("messages", "tls", "cleartext")),
-        OUTBOUND(List.of("level", "attempts", "delivered", "deferred", "bounced", "tls", "cleartext", "none", "refused",
+        OUTBOUND(List.of("level", "attempts", "delivered", "deferred", "failed", "tls", "cleartext", "none", "refused",
                 "transport", "protocols", "ciphers", "verify", "fallbacks", "requiretls", "failures"),
             List.of("attempts", "tls", "cleartext", "none"));
 

@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * and {@code verify} (the client certificate) only for a TLS hop; {@code client-certificates} when the client
  * presented one; {@code accepted} when all those recipients were accepted, else {@code refused} and one
  * {@code reasons} word per distinct reason. Outbound, per attempt (line): {@code attempts} 1, {@code level},
- * recipients by result ({@code delivered}, {@code deferred}, {@code bounced} = failed), the attempt by transport
+ * recipients by result ({@code delivered}, {@code deferred}, {@code failed}), the attempt by transport
  * ({@code tls}, {@code cleartext}, {@code none}), protocol and cipher for a TLS attempt, {@code verify} unless the
  * attempt was cleartext, one {@code failures} word unless all were delivered ({@link ReasonWords}), and
  * {@code refused} when nothing was sent for a TLS reason.
@@ -97,7 +97,7 @@ final class LedgerLineCounter {
                     bucket.add("deferred", 1);
                     break;
                 default:
-                    bucket.add("bounced", 1);
+                    bucket.add("failed", 1);
             }
         }
         Transport transport = attempt.transport();

@@ -37,7 +37,7 @@ final class GeneratedLedgers {
         "client-certificates", "accepted", "refused", "fallbacks", "requiretls");
     static final List<String> INBOUND_MAPS = List.of("transport", "protocols", "ciphers", "verify", "reasons");
     static final List<String> INBOUND_DAY = List.of("messages", "tls", "cleartext");
-    static final List<String> OUTBOUND_FIELDS = List.of("attempts", "delivered", "deferred", "bounced", "tls",
+    static final List<String> OUTBOUND_FIELDS = List.of("attempts", "delivered", "deferred", "failed", "tls",
         "cleartext", "none", "refused", "fallbacks", "requiretls");
     static final List<String> OUTBOUND_MAPS = List.of("level", "transport", "protocols", "ciphers", "verify", "failures");
     static final List<String> OUTBOUND_DAY = List.of("attempts", "tls", "cleartext", "none");
@@ -225,7 +225,7 @@ final class GeneratedLedgers {
                 recipients.add(new OutboundLedgerLine.Recipient("r" + i + "@" + domain,
                     last ? OutboundLedgerLine.Result.FAILED : OutboundLedgerLine.Result.DEFERRED, 0,
                     last ? "5" + why[1].substring(1) : why[1], "", why[0]));
-                add(c, last ? "bounced" : "deferred");
+                add(c, last ? "failed" : "deferred");
             }
             attempt.outcome(why[1] + " " + why[0]);
         } else {
@@ -245,7 +245,7 @@ final class GeneratedLedgers {
                 } else if (outcome == 1) {
                     recipients.add(new OutboundLedgerLine.Recipient("r" + i + "@" + domain, OutboundLedgerLine.Result.FAILED,
                         550, "5.1.1", "550 5.1.1 no such user", ""));
-                    add(c, "bounced");
+                    add(c, "failed");
                     failure = failure == null ? "peer-permanent" : failure;
                 } else {
                     recipients.add(new OutboundLedgerLine.Recipient("r" + i + "@" + domain, OutboundLedgerLine.Result.DELIVERED,

@@ -238,7 +238,7 @@
       numberCell(tr, 'attempts', d.attempts);
       numberCell(tr, 'delivered', d.delivered);
       numberCell(tr, 'deferred', d.deferred);
-      numberCell(tr, 'bounced', d.bounced);
+      numberCell(tr, 'failed', d.failed);
       numberCell(tr, 'tls', d.tls);
       numberCell(tr, 'cleartext', d.cleartext);
       numberCell(tr, 'none', d.none);
