@@ -51,6 +51,16 @@ final class MailClients {
         }
     }
 
+    /** WebAdmin DELETE of PATH; anything but a 2xx reply fails the test. */
+    void webAdminDelete(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + path))
+            .header("Authorization", "Bearer " + adminToken()).DELETE().build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError("WebAdmin DELETE " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
     /** WebAdmin GET of PATH: the JSON body of a 200 reply (anything else fails the test). */
     String webAdminGet(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("webadmin") + path))
@@ -119,6 +129,22 @@ final class MailClients {
         Transport.send(message);
     }
 
+    /**
+     * The reply to RCPT TO when the server refuses the recipient (send fails with it), e.g.
+     * {@code 550 5.1.1 Unknown user: x@y}; fails the test when the mail is accepted.
+     */
+    String refusedRecipientReply(String from, String to) throws GeneralSecurityException, IOException {
+        try {
+            send(false, from, to, "expected-refusal", "x");
+        } catch (javax.mail.SendFailedException e) {
+            Exception refusal = e.getNextException();
+            return refusal == null ? e.getMessage() : refusal.getMessage().trim();
+        } catch (MessagingException e) {
+            throw new AssertionError("sending to " + to + " failed otherwise than at RCPT", e);
+        }
+        throw new AssertionError("RCPT TO:<" + to + "> was accepted");
+    }
+
     /** Reads the whole INBOX over IMAPS: each message as its raw header block, oldest first. */
     List<String> readInboxHeaders(String user, String password) throws MessagingException, GeneralSecurityException, IOException {
         Properties properties = new Properties();
@@ -143,6 +169,50 @@ final class MailClients {
             return headerBlocks;
         } finally {
             store.close();
+        }
+    }
+
+    /**
+     * The INBOX's numbering over IMAPS: the UID of each message (oldest first) and UIDNEXT. (Mod-sequences are not
+     * visible: James's JPA mailbox does not offer CONDSTORE.)
+     */
+    InboxNumbers readInboxNumbers(String user, String password) throws MessagingException, GeneralSecurityException, IOException {
+        Properties properties = new Properties();
+        properties.put("mail.imaps.ssl.socketFactory", trustingServer().getSocketFactory());
+        properties.put("mail.imaps.ssl.checkserveridentity", "true");
+        properties.put("mail.imaps.connectiontimeout", "10000");
+        properties.put("mail.imaps.timeout", "20000");
+        Store store = Session.getInstance(properties).getStore("imaps");
+        store.connect("localhost", server.port("imaps"), user, password);
+        try {
+            com.sun.mail.imap.IMAPFolder inbox = (com.sun.mail.imap.IMAPFolder) store.getFolder("INBOX");
+            // asked before SELECT, so javax.mail asks with STATUS (UIDNEXT)
+            long uidNext = inbox.getUIDNext();
+            inbox.open(Folder.READ_ONLY);
+            List<Long> uids = new ArrayList<>();
+            for (Message message : inbox.getMessages()) {
+                uids.add(inbox.getUID(message));
+            }
+            InboxNumbers numbers = new InboxNumbers(uids, uidNext);
+            inbox.close(false);
+            return numbers;
+        } finally {
+            store.close();
+        }
+    }
+
+    /** What {@link #readInboxNumbers} read. */
+    static final class InboxNumbers {
+        final List<Long> uids;
+        final long uidNext;
+
+        InboxNumbers(List<Long> uids, long uidNext) {
+            this.uids = List.copyOf(uids);
+            this.uidNext = uidNext;
+        }
+
+        long maxUid() {
+            return uids.stream().mapToLong(Long::longValue).max().orElse(0);
         }
     }
 

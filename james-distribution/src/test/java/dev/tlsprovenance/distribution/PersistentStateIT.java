@@ -24,6 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * What an administrator sets up and what users receive survives a clean stop and a {@code kill -9}: a domain, a user
  * and an alias created through WebAdmin, and 100 mails (plus one through the alias) delivered over SMTP are all there
  * after each restart of the packaged server (WebAdmin JSON, IMAP login, exactly those 101 messages).
+ *
+ * <p>UIDs come from blocks reserved in the database (issue 11 item 8): after each restart, a new mail's UID is above
+ * every UID handed out before and UIDNEXT is above every UID. Domains,
+ * users and rewrites are read through caches: a change made with WebAdmin applies to the very next SMTP transaction.
  */
 class PersistentStateIT {
     private static final String DOMAIN = "persistent.test";
@@ -36,6 +40,8 @@ class PersistentStateIT {
 
     @TempDir
     Path directory;
+    /** Subjects of the mails sent after the first restart (one per restart), expected in the INBOX from then on. */
+    private final List<String> sentAfterRestarts = new ArrayList<>();
 
     @Test
     void domainUserAliasAndMailboxSurviveACleanStopAndAKillNine() throws Exception {
@@ -57,20 +63,83 @@ class PersistentStateIT {
                 .ignoreExceptionsInstanceOf(MessagingException.class)
                 .untilAsserted(() -> assertThat(subjects(clients.readInboxHeaders(USER, PASSWORD))).hasSize(MAILS + 1));
             assertEverythingIsThere(clients, "before any restart");
+            MailClients.InboxNumbers before = clients.readInboxNumbers(USER, PASSWORD);
+            assertNumbering(before, "before any restart");
 
             server.process().destroy();
             server.awaitExit(Duration.ofSeconds(60));
             server.start().awaitStarted();
             assertEverythingIsThere(clients, "after a clean stop and start");
+            MailClients.InboxNumbers afterStop = numbersAfterOneMore(clients, before, "after-clean-stop");
 
             server.killHard();
             server.start().awaitStarted();
             assertEverythingIsThere(clients, "after kill -9 and start");
+            numbersAfterOneMore(clients, afterStop, "after-kill");
         }
     }
 
+    @Test
+    void aliasAndUserChangesApplyToTheNextMailAtOnce() throws Exception {
+        String second = "second@" + DOMAIN;
+        String alias = "sales@" + DOMAIN;
+        try (DistributionProcess server = DistributionProcess.installInto(directory)) {
+            server.start().awaitStarted();
+            MailClients clients = new MailClients(server);
+            clients.createDomainAndUser(DOMAIN, USER, PASSWORD);
+            // asked (and so cached) before each change: unknown alias refused, then the change, then the next mail
+            assertThat(clients.refusedRecipientReply("sender@partner.test", alias)).as("RCPT to an alias that does not exist yet")
+                .startsWith("550 5.1.1");
+            clients.webAdminPut("/address/aliases/" + USER + "/sources/" + alias, null);
+            clients.send(false, "sender@partner.test", alias, "through-new-alias", "x");
+            awaitSubjects(clients, USER, List.of("through-new-alias"));
+
+            clients.webAdminDelete("/address/aliases/" + USER + "/sources/" + alias);
+            assertThat(clients.refusedRecipientReply("sender@partner.test", alias)).as("RCPT to the alias right after its removal")
+                .startsWith("550 5.1.1");
+
+            assertThat(clients.refusedRecipientReply("sender@partner.test", second)).as("RCPT to a user that does not exist yet")
+                .startsWith("550 5.1.1");
+            clients.webAdminPut("/users/" + second, "{\"password\":\"" + PASSWORD + "\"}");
+            clients.send(false, "sender@partner.test", second, "to-new-user", "x");
+            awaitSubjects(clients, second, List.of("to-new-user"));
+            clients.webAdminDelete("/users/" + second);
+            assertThat(clients.refusedRecipientReply("sender@partner.test", second)).as("RCPT to the user right after its removal")
+                .startsWith("550 5.1.1");
+        }
+    }
+
+    private static void awaitSubjects(MailClients clients, String user, List<String> expected) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            .ignoreExceptionsInstanceOf(MessagingException.class)
+            .untilAsserted(() -> assertThat(subjects(clients.readInboxHeaders(user, PASSWORD))).containsExactlyElementsOf(expected));
+    }
+
+    /** UIDs distinct and ascending in mailbox order, UIDNEXT above all of them. */
+    private static void assertNumbering(MailClients.InboxNumbers numbers, String when) {
+        assertThat(numbers.uids).as("UIDs " + when).doesNotHaveDuplicates().isSorted();
+        assertThat(numbers.uidNext).as("UIDNEXT " + when).isGreaterThan(numbers.maxUid());
+    }
+
+    /** One more mail after a restart: its UID above every earlier one and not below the earlier UIDNEXT. */
+    private MailClients.InboxNumbers numbersAfterOneMore(MailClients clients, MailClients.InboxNumbers earlier,
+            String subject) throws Exception {
+        int count = earlier.uids.size() + 1;
+        clients.send(false, "sender@partner.test", USER, subject, "one more");
+        sentAfterRestarts.add(subject);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            .ignoreExceptionsInstanceOf(MessagingException.class)
+            .until(() -> clients.readInboxNumbers(USER, PASSWORD).uids.size() == count);
+        MailClients.InboxNumbers now = clients.readInboxNumbers(USER, PASSWORD);
+        assertNumbering(now, subject);
+        assertThat(now.uids.subList(0, earlier.uids.size())).as("UIDs kept " + subject).isEqualTo(earlier.uids);
+        assertThat(now.uids.get(count - 1)).as("UID of the mail " + subject).isGreaterThan(earlier.maxUid())
+            .isGreaterThanOrEqualTo(earlier.uidNext);
+        return now;
+    }
+
     /** Read at once, no waiting: the state must be in the store when the server says it accepts connections. */
-    private static void assertEverythingIsThere(MailClients clients, String when) throws Exception {
+    private void assertEverythingIsThere(MailClients clients, String when) throws Exception {
         assertThat(textValues(clients.webAdminGet("/domains"), null)).as("domains " + when)
             .containsExactlyInAnyOrder(DOMAIN, "localhost");
         assertThat(textValues(clients.webAdminGet("/users"), "username")).as("users " + when).containsExactly(USER);
@@ -78,6 +147,7 @@ class PersistentStateIT {
             .containsExactly(ALIAS);
         List<String> expected = IntStream.range(0, MAILS).mapToObj(i -> "persistent-" + i).collect(Collectors.toList());
         expected.add("through-the-alias");
+        expected.addAll(sentAfterRestarts);
         assertThat(subjects(clients.readInboxHeaders(USER, PASSWORD))).as("INBOX of " + USER + " over IMAPS " + when)
             .containsExactlyInAnyOrderElementsOf(expected);
     }

@@ -49,6 +49,9 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * <p>What stays as in James's memory server, because this server exposes none of it: vacation replies and their
  * notification registry (JMAP only), the DLP rule store (event-sourced, no WebAdmin route here), and {@code memory://}
  * mail repositories for whoever declares one. Sieve scripts are files ({@code var/sieve}), as before.
+ *
+ * <p>Domains, users and rewrites are James's JPA classes with a read cache each ({@link ReadCache}): writes through
+ * WebAdmin or the CLI apply to the next mail; a change made in the database by hand within {@code ReadCache.MAX_AGE}.
  */
 public final class JpaDataModule extends AbstractModule {
 
@@ -57,14 +60,17 @@ public final class JpaDataModule extends AbstractModule {
         install(new SieveFileRepositoryModule());
         install(new CoreDataModule());
 
-        bind(JPADomainList.class).in(Scopes.SINGLETON);
-        bind(DomainList.class).to(JPADomainList.class);
+        bind(CachedJpaDomainList.class).in(Scopes.SINGLETON);
+        bind(JPADomainList.class).to(CachedJpaDomainList.class);
+        bind(DomainList.class).to(CachedJpaDomainList.class);
 
-        bind(JPAUsersRepository.class).in(Scopes.SINGLETON);
-        bind(UsersRepository.class).to(JPAUsersRepository.class);
+        bind(CachedJpaUsersRepository.class).in(Scopes.SINGLETON);
+        bind(JPAUsersRepository.class).to(CachedJpaUsersRepository.class);
+        bind(UsersRepository.class).to(CachedJpaUsersRepository.class);
 
-        bind(JPARecipientRewriteTable.class).in(Scopes.SINGLETON);
-        bind(RecipientRewriteTable.class).to(JPARecipientRewriteTable.class);
+        bind(CachedJpaRecipientRewriteTable.class).in(Scopes.SINGLETON);
+        bind(JPARecipientRewriteTable.class).to(CachedJpaRecipientRewriteTable.class);
+        bind(RecipientRewriteTable.class).to(CachedJpaRecipientRewriteTable.class);
         bind(AliasReverseResolverImpl.class).in(Scopes.SINGLETON);
         bind(AliasReverseResolver.class).to(AliasReverseResolverImpl.class);
         bind(CanSendFromImpl.class).in(Scopes.SINGLETON);
@@ -92,20 +98,21 @@ public final class JpaDataModule extends AbstractModule {
     }
 
     @ProvidesIntoSet
-    InitializationOperation configureDomainList(DomainListConfiguration configuration, JPADomainList domainList) {
-        return InitilizationOperationBuilder.forClass(JPADomainList.class)
+    InitializationOperation configureDomainList(DomainListConfiguration configuration, CachedJpaDomainList domainList) {
+        return InitilizationOperationBuilder.forClass(CachedJpaDomainList.class)
             .init(() -> domainList.configure(configuration));
     }
 
     @ProvidesIntoSet
-    InitializationOperation configureUsers(ConfigurationProvider configuration, JPAUsersRepository users) {
-        return InitilizationOperationBuilder.forClass(JPAUsersRepository.class)
+    InitializationOperation configureUsers(ConfigurationProvider configuration, CachedJpaUsersRepository users) {
+        return InitilizationOperationBuilder.forClass(CachedJpaUsersRepository.class)
             .init(() -> users.configure(configuration.getConfiguration("usersrepository")));
     }
 
     @ProvidesIntoSet
-    InitializationOperation configureRecipientRewrites(ConfigurationProvider configuration, JPARecipientRewriteTable table) {
-        return InitilizationOperationBuilder.forClass(JPARecipientRewriteTable.class)
+    InitializationOperation configureRecipientRewrites(ConfigurationProvider configuration,
+            CachedJpaRecipientRewriteTable table) {
+        return InitilizationOperationBuilder.forClass(CachedJpaRecipientRewriteTable.class)
             .init(() -> table.configure(configuration.getConfiguration("recipientrewritetable")));
     }
 }
