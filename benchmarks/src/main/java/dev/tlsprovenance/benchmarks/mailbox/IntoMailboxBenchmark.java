@@ -49,7 +49,7 @@ import dev.tlsprovenance.benchmarks.BenchmarkMain;
  * {@code bench.poll.ms}. Reported: the acceptance rate (250 replies per second) and the into-mailbox rate for the
  * first and the last 1,000 messages, with the load average at start and end.
  *
- * <p>Options: bench.users (comma list, "1,200"), bench.messages (10000), bench.connections (4), bench.poll.ms (200),
+ * <p>Options: bench.users (comma list, "1,200"), bench.messages (10000), bench.connections (4), bench.poll.ms (1000; each poll is an IMAP STATUS, whose cost grows with the mailbox),
  * bench.body.bytes (2000), bench.distribution (path), bench.jfr (true: a JFR recording of the server under
  * target/), bench.heap (512m).
  */
@@ -65,7 +65,8 @@ public final class IntoMailboxBenchmark {
         int messages = Integer.getInteger("bench.messages", 10_000);
         int connections = Integer.getInteger("bench.connections", 4);
         System.out.println("users,messages,connections,store,accept_msg_s,accept_first1000,accept_last1000,"
-            + "mailbox_first1000_msg_s,mailbox_last1000_msg_s,mailbox_overall_msg_s,seconds_accept,seconds_into_mailbox,load_start,load_end");
+            + "mailbox_first1000_msg_s,mailbox_last1000_msg_s,mailbox_overall_msg_s,seconds_accept,seconds_into_mailbox,load_start,load_end,"
+            + "server_cpu_ms_per_msg");
         for (String users : System.getProperty("bench.users", "1,200").split(",")) {
             System.out.println(runOnce(built, Integer.parseInt(users.trim()), messages, connections));
         }
@@ -93,6 +94,7 @@ public final class IntoMailboxBenchmark {
                 inboxes.add(connection.getFolder("INBOX"));
             }
             String loadStart = loadAverage();
+            double cpuStart = cpuSeconds(server.pid());
             long[] accepted = new long[messages];
             AtomicInteger next = new AtomicInteger();
             long start = System.nanoTime();
@@ -105,7 +107,7 @@ public final class IntoMailboxBenchmark {
                 }));
             }
             List<long[]> deliveredAt = new ArrayList<>();
-            long pollNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong("bench.poll.ms", 200));
+            long pollNanos = TimeUnit.MILLISECONDS.toNanos(Long.getLong("bench.poll.ms", 1000));
             long deadline = start + TimeUnit.MINUTES.toNanos(30);
             int delivered = 0;
             while (delivered < messages) {
@@ -124,6 +126,7 @@ public final class IntoMailboxBenchmark {
                     TimeUnit.NANOSECONDS.sleep(sleep);
                 }
             }
+            double cpuEnd = cpuSeconds(server.pid());
             for (Future<?> done : sending) {
                 done.get();
             }
@@ -144,8 +147,9 @@ public final class IntoMailboxBenchmark {
                 rate(WINDOW, firstReaching(deliveredAt, messages) - firstReaching(deliveredAt, messages - WINDOW)),
                 rate(messages, firstReaching(deliveredAt, messages) - start),
                 String.format(Locale.ROOT, "%.1f", acceptSeconds), String.format(Locale.ROOT, "%.1f", mailboxSeconds),
-                loadStart, loadEnd);
+                loadStart, loadEnd, String.format(Locale.ROOT, "%.2f", (cpuEnd - cpuStart) * 1000 / messages));
         } finally {
+            dumpRecording(server, users);
             server.destroy();
             if (!server.waitFor(60, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor();
@@ -230,14 +234,41 @@ public final class IntoMailboxBenchmark {
         return "postgresql";
     }
 
+    /**
+     * CPU seconds (user + system) the server process has used, from /proc/PID/stat (fields 14 and 15, in clock ticks
+     * of 1/100 s on Linux): CPU per message is steadier than a rate on a shared machine.
+     */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /** The server ends itself with Runtime.halt (CleanStop), which skips JFR's dump on exit: dump it before the stop. */
+    private static void dumpRecording(Process server, int users) throws Exception {
+        if (!Boolean.getBoolean("bench.jfr")) {
+            return;
+        }
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(server.pid()), "JFR.dump",
+            "filename=" + recording(users)).inheritIO().start();
+        jcmd.waitFor(120, TimeUnit.SECONDS);
+    }
+
+    private static Path recording(int users) {
+        return Path.of("benchmarks/target/into-mailbox-" + users + "-users.jfr").toAbsolutePath();
+    }
+
     private static Process start(Path home, Ports ports, int users) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/james-server").toString()).directory(home.toFile())
             .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
         String jfr = Boolean.getBoolean("bench.jfr")
-            ? " -XX:StartFlightRecording=filename=" + Path.of("benchmarks/target/into-mailbox-" + users + "-users.jfr").toAbsolutePath()
-                + ",settings=profile"
+            ? " -XX:FlightRecorderOptions:stackdepth=512 -XX:StartFlightRecording=settings=profile"
             : "";
         builder.environment().put("JAVA_OPTS", ports.javaOpts() + jfr);
+        if (!jfr.isEmpty()) {
+            // a JVM that writes the CDS archive at exit (the first start) has no JFR diagnostic commands
+            builder.environment().put("JAMES_CDS", "off");
+        }
         builder.environment().put("JAMES_HEAP", System.getProperty("bench.heap", "512m"));
         return builder.start();
     }
