@@ -113,6 +113,41 @@ class InboundRecordsTest {
             .hasSizeLessThan(1000));
     }
 
+    /**
+     * Verified records are remembered by their exact fields: after the genuine record was read (and remembered),
+     * each field changed in turn (to another value, to empty) and each field removed is still refused.
+     */
+    @Test
+    void aRememberedRecordDoesNotVouchForAnAlteredCopy() throws Exception {
+        FakeMail genuine = FakeMail.builder().name("genuine").build();
+        TestRecords.recordInbound(genuine, STARTTLS);
+        assertThat(TestRecords.RECORDS.read(genuine).trusted()).contains(STARTTLS);
+        assertThat(TestRecords.RECORDS.read(genuine).trusted()).as("read again, from memory").contains(STARTTLS);
+        Map<String, String> fields = ProvenanceAttributes.fieldsOf(
+            genuine.getAttribute(ProvenanceAttributes.INBOUND).orElseThrow().getValue());
+        int altered = 0;
+        for (String field : fields.keySet()) {
+            for (String value : List.of(fields.get(field) + "x", "")) {
+                Map<String, String> copy = new LinkedHashMap<>(fields);
+                copy.put(field, value);
+                altered += assertRefused(copy, field + " set to '" + value + "'");
+            }
+            Map<String, String> without = new LinkedHashMap<>(fields);
+            without.remove(field);
+            altered += assertRefused(without, field + " removed");
+        }
+        assertThat(altered).isEqualTo(3 * fields.size());
+    }
+
+    private static int assertRefused(Map<String, String> fields, String how) throws Exception {
+        Map<String, AttributeValue<?>> values = new LinkedHashMap<>();
+        fields.forEach((name, value) -> values.put(name, AttributeValue.of(value)));
+        FakeMail copy = FakeMail.builder().name("altered")
+            .attribute(new Attribute(ProvenanceAttributes.INBOUND, AttributeValue.of(values))).build();
+        assertThat(TestRecords.RECORDS.read(copy).trusted()).as(how).isEmpty();
+        return 1;
+    }
+
     @Test
     void aRecordSealedByAnotherDeploymentIsRejected() throws Exception {
         InboundRecords other = new InboundRecords(RecordSeal.of("another deployment's key, 32 bytes or so".getBytes(StandardCharsets.US_ASCII)));
