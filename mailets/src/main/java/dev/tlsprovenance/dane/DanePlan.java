@@ -60,7 +60,11 @@ public final class DanePlan {
         if (!triedHosts().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(hosts.stream().map(DaneHostPlan::reason).collect(Collectors.joining("; ")));
+        // the reason that decides the result type comes first: DNSSEC failures, then dane-only refusals
+        return Optional.of(hosts.stream()
+            .sorted(java.util.Comparator.comparingInt(h -> h.mode() == DaneHostPlan.Mode.DNSSEC_FAILED ? 0
+                : h.mode() == DaneHostPlan.Mode.REFUSED ? 1 : 2))
+            .map(DaneHostPlan::reason).collect(Collectors.joining("; ")));
     }
 
     /** The RFC 8460 result type of the deferral: {@code dnssec-invalid} over {@code dane-required}; empty for none. */

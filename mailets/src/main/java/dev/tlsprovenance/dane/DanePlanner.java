@@ -137,6 +137,11 @@ public final class DanePlanner {
 
     private DaneHostPlan planHost(String host, int port, DnssecStatus mxStatus, boolean secureMx, boolean daneOnly,
                                   List<String> references) {
+        Optional<InetAddress> literal = addressLiteral(host);
+        if (literal.isPresent()) {
+            return withoutTlsa(host, port, List.of(literal.get()), DnssecStatus.INSECURE, references, daneOnly,
+                "route " + host + " is an address, which has no TLSA records");
+        }
         DnssecAnswer<InetAddress> addresses = dns.addresses(host);
         DnssecStatus status = weaker(mxStatus, addresses.status());
         if (addresses.status().isFailure()) {
@@ -190,6 +195,19 @@ public final class DanePlanner {
     /** Of two statuses the weaker, in the order secure, insecure, bogus, indeterminate. */
     static DnssecStatus weaker(DnssecStatus a, DnssecStatus b) {
         return a.ordinal() >= b.ordinal() ? a : b;
+    }
+
+    /** An IPv4 or IPv6 literal (no DNS involved), else empty. */
+    static Optional<InetAddress> addressLiteral(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!bare.matches("[0-9.]+") && !(bare.contains(":") && bare.matches("[0-9a-f:.]+"))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(bare));
+        } catch (java.net.UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 
     private static String word(DnssecStatus status) {
