@@ -164,6 +164,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private java.util.function.Function<DnssecLookups.Settings, DanePlanner.Dns> daneDns =
         settings -> DanePlanner.Dns.of(new DnssecLookups(settings));
     private Optional<DanePlanner> danePlanner = Optional.empty();
+    private String daneResolver = "";
+    private final java.util.concurrent.atomic.AtomicBoolean dnssecIndeterminate = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -259,6 +261,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new MessagingException("Invalid DANE configuration " + file + ": " + e.getMessage());
         }
+        daneResolver = String.valueOf(configuration.settings().resolver());
         LOGGER.info("DANE on: DNSSEC resolver {} ({}), trust anchors {}; destinations without a row are delivered at level dane",
             configuration.settings().resolver(), configuration.resolverOrigin(), configuration.trustAnchorOrigin());
         return new DanePlanner(dns, settings.smtpPort());
@@ -665,7 +668,20 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             }
             plan = danePlanner.get().planRoutes(domain, targets, daneOnly);
         }
+        noteIndeterminate(domain, plan);
         return DaneRouting.of(plan, outbound.level(), fromRow, baseHops);
+    }
+
+    /** One WARN when DNSSEC answers become indeterminate (resolver down?), one INFO when they are back: not per mail. */
+    private void noteIndeterminate(String domain, DanePlan plan) {
+        boolean indeterminate = plan.weakestStatus() == dev.tlsprovenance.dane.DnssecStatus.INDETERMINATE;
+        if (indeterminate && dnssecIndeterminate.compareAndSet(false, true)) {
+            LOGGER.warn("DNSSEC answers for {} are indeterminate ({}): is the resolver {} answering? Destinations at level dane or "
+                + "dane-only wait (4.7.5) until it does; they are never sent in cleartext instead", domain,
+                plan.deferral().orElse("some hosts skipped"), daneResolver);
+        } else if (!indeterminate && dnssecIndeterminate.compareAndSet(true, false)) {
+            LOGGER.info("DNSSEC answers are determinate again (for {}, resolver {})", domain, daneResolver);
+        }
     }
 
     /** The row's routes, else the domain's MX hosts; never this server itself (see {@link OwnServerHops}). */
