@@ -33,7 +33,6 @@ public final class OutboundDelivery {
 
     public DomainDeliveryResult deliver(String domain, OutboundPolicy policy, List<NextHop> hops, Envelope envelope,
                                         MessageContent content, int attempt) {
-        OutboundLevel level = SmtpConnector.effectiveLevel(policy.level(), envelope.requireTls());
         OutboundTls tls;
         try {
             tls = tlsCache.forPolicy(policy);
