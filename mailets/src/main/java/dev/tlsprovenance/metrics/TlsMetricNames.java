@@ -125,6 +125,16 @@ public final class TlsMetricNames {
         return Optional.empty();
     }
 
+    /**
+     * The {@code result-type} of the ledger and the log line: the word of {@link #tlsFailureReason} for an attempt that
+     * sent nothing because of it (a refused or failed TLS, DANE or DNSSEC requirement). An attempt that went on (a
+     * {@code may} hop whose certificate did not verify) has a {@code tls-failures} count but no result type: nothing
+     * failed that the policy demanded.
+     */
+    public static Optional<String> resultType(TlsProvenance attempt, Optional<String> nothingSentBecause) {
+        return nothingSentBecause.isPresent() ? tlsFailureReason(attempt, nothingSentBecause) : Optional.empty();
+    }
+
     /** {@code DANE validation-failure: ...} -&gt; {@code validation-failure} (a word of the vocabulary only). */
     private static Optional<String> daneWord(String reason) {
         if (!reason.startsWith(DANE_FAILURE_PREFIX) || reason.startsWith(DANE_REQUIRED_PREFIX)) {
