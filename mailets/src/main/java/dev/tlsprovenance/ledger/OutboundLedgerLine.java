@@ -1,5 +1,7 @@
 package dev.tlsprovenance.ledger;
 
+import dev.tlsprovenance.metrics.TlsMetricNames;
+import dev.tlsprovenance.policy.PolicySource;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
 import dev.tlsprovenance.provenance.TlsProvenance;
 
@@ -23,13 +25,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *  "peer-subject":"CN=mx.partner.test",...,"domain":"partner.test","next-hop":"mx.partner.test:25","level":"secure",
  *  "outcome":"250 2.0.0 Ok","attempt":"1","time":"2026-12-01T10:00:00Z","fallback":"no","requiretls":"no",
  *  "mail":"Mail1733...","message-id":"<id@example.org>","sender":"alice@example.org","row":"tls-policy.conf:3",
+ *  "policy-source":"row","dnssec":"secure","tlsa":["3 1 1 AB..."],"result-type":"validation-failure",
  *  "recipients":[{"rcpt":"bob@partner.test","result":"delivered","code":"250","status":"2.0.0","reply":"250 2.0.0 Ok"}]}
  * }</pre>
  * The TLS fields are those of {@link TlsProvenance} (see {@link RecordFields}); {@code transport} is {@code none},
  * followed by {@code transport-reason}, when no envelope or message byte was sent. Per recipient: {@code result}
  * is {@code delivered}, {@code deferred} (stays queued for a retry) or {@code failed} (bounced); {@code code} and
  * {@code reply} are the peer's when it answered, {@code status} the enhanced status, {@code reason} ours when the
- * failure was ours (TLS, network, DNS).
+ * failure was ours (TLS, network, DNS). After {@code row}: the {@link PolicyFacts} ({@code policy-source},
+ * {@code dnssec}, {@code tlsa}) and, for an attempt that sent nothing because of a TLS, DANE or DNSSEC reason,
+ * {@code result-type} ({@link TlsMetricNames#resultType}: the word the metrics and the log line use).
  */
 public final class OutboundLedgerLine {
     public static final String ROW = "row";
@@ -40,9 +45,18 @@ public final class OutboundLedgerLine {
     private final MailIdentity mail;
     private final String row;
     private final List<Recipient> recipients;
+    private final PolicyFacts policy;
 
+    /** A line whose policy came from {@code row} (or the built-in default when {@code row} says so), no DNS facts. */
     public OutboundLedgerLine(TlsProvenance record, Optional<String> nothingSentBecause, MailIdentity mail, String row,
                               List<Recipient> recipients) {
+        this(record, nothingSentBecause, mail, row, PolicyFacts.of(PolicyFacts.BUILT_IN_DEFAULT_ROW.equals(row)
+            ? PolicySource.DEFAULT : PolicySource.ROW), recipients);
+    }
+
+    public OutboundLedgerLine(TlsProvenance record, Optional<String> nothingSentBecause, MailIdentity mail, String row,
+                              PolicyFacts policy, List<Recipient> recipients) {
+        this.policy = Objects.requireNonNull(policy);
         this.record = Objects.requireNonNull(record);
         this.nothingSentBecause = Objects.requireNonNull(nothingSentBecause);
         this.mail = Objects.requireNonNull(mail);
@@ -71,11 +85,23 @@ public final class OutboundLedgerLine {
         return recipients;
     }
 
+    /** Where the policy came from, and the DNSSEC status and TLSA records behind it. */
+    public PolicyFacts policy() {
+        return policy;
+    }
+
+    /** The RFC 8460 result type (or our word, {@link TlsMetricNames#TLS_FAILURE_REASONS}) of a failed attempt. */
+    public Optional<String> resultType() {
+        return TlsMetricNames.resultType(record, nothingSentBecause);
+    }
+
     public ObjectNode toJson() {
         ObjectNode line = Ledger.newLine();
         RecordFields.write(line, record, nothingSentBecause);
         mail.writeTo(line);
         line.put(ROW, row);
+        policy.writeTo(line);
+        resultType().ifPresent(type -> line.put(PolicyFacts.RESULT_TYPE, type));
         ArrayNode list = line.putArray(RECIPIENTS);
         recipients.forEach(recipient -> recipient.writeTo(list.addObject()));
         return line;
@@ -95,9 +121,16 @@ public final class OutboundLedgerLine {
         for (JsonNode recipient : line.path(RECIPIENTS)) {
             recipients.add(Recipient.readFrom(recipient));
         }
+        String row = line.path(ROW).asText("");
+        PolicyFacts policy;
+        try {
+            policy = PolicyFacts.readFrom(line, row);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedProvenanceException(e.getMessage());
+        }
         return new OutboundLedgerLine(RecordFields.read(line),
             Optional.ofNullable(line.get(RecordFields.TRANSPORT_REASON)).map(JsonNode::asText),
-            MailIdentity.readFrom(line), line.path(ROW).asText(""), recipients);
+            MailIdentity.readFrom(line), row, policy, recipients);
     }
 
     @Override

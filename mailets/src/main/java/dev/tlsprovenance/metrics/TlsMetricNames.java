@@ -29,7 +29,14 @@ public final class TlsMetricNames {
     /** The words of {@code tls-failures}: the RFC 8460 result types where one fits, ours for the rest. */
     public static final List<String> TLS_FAILURE_REASONS = List.of("starttls-not-supported", "starttls-refused",
             "certificate-host-mismatch", "certificate-expired", "certificate-not-trusted", "certificate-revoked",
-            "pin-mismatch", "validation-failure", "handshake-failed", "tls-material-unusable");
+            "pin-mismatch", "validation-failure", "handshake-failed", "tls-material-unusable",
+            "dane-required", "dnssec-invalid", "tlsa-invalid");
+    /** How a DANE verification failure starts its reason: {@code DANE <result-type>: <detail>}. */
+    public static final String DANE_FAILURE_PREFIX = "DANE ";
+    /** How a DNSSEC failure that deferred a destination or host starts its diagnostic. */
+    public static final String DNSSEC_FAILURE_PREFIX = "DNSSEC ";
+    /** How a {@code dane-only} refusal starts its diagnostic. */
+    public static final String DANE_REQUIRED_PREFIX = "DANE required";
     private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private TlsMetricNames() {
@@ -67,6 +74,10 @@ public final class TlsMetricNames {
     public static Optional<String> tlsFailureReason(TlsProvenance attempt, Optional<String> nothingSentBecause) {
         CertificateVerification verification = attempt.peerVerification();
         if (verification.status() == VerificationStatus.FAILED) {
+            Optional<String> dane = daneWord(verification.reason());
+            if (dane.isPresent()) {
+                return dane;
+            }
             String why = verification.reason().toLowerCase(Locale.ROOT);
             if (why.startsWith("name mismatch")) {
                 return Optional.of("certificate-host-mismatch");
@@ -89,6 +100,16 @@ public final class TlsMetricNames {
             return Optional.empty();
         }
         String why = nothingSentBecause.get();
+        Optional<String> dane = daneWord(why);
+        if (dane.isPresent()) {
+            return dane;
+        }
+        if (why.startsWith(DNSSEC_FAILURE_PREFIX)) {
+            return Optional.of("dnssec-invalid");
+        }
+        if (why.startsWith(DANE_REQUIRED_PREFIX)) {
+            return Optional.of("dane-required");
+        }
         if (why.startsWith("server did not offer STARTTLS")) {
             return Optional.of("starttls-not-supported");
         }
@@ -104,6 +125,26 @@ public final class TlsMetricNames {
         return Optional.empty();
     }
 
+    /**
+     * The {@code result-type} of the ledger and the log line: the word of {@link #tlsFailureReason} for an attempt that
+     * sent nothing because of it (a refused or failed TLS, DANE or DNSSEC requirement). An attempt that went on (a
+     * {@code may} hop whose certificate did not verify) has a {@code tls-failures} count but no result type: nothing
+     * failed that the policy demanded.
+     */
+    public static Optional<String> resultType(TlsProvenance attempt, Optional<String> nothingSentBecause) {
+        return nothingSentBecause.isPresent() ? tlsFailureReason(attempt, nothingSentBecause) : Optional.empty();
+    }
+
+    /** {@code DANE validation-failure: ...} -&gt; {@code validation-failure} (a word of the vocabulary only). */
+    private static Optional<String> daneWord(String reason) {
+        if (!reason.startsWith(DANE_FAILURE_PREFIX) || reason.startsWith(DANE_REQUIRED_PREFIX)) {
+            return Optional.empty();
+        }
+        int colon = reason.indexOf(':');
+        String word = colon < 0 ? "" : reason.substring(DANE_FAILURE_PREFIX.length(), colon);
+        return Optional.of(TLS_FAILURE_REASONS.contains(word) ? word : "validation-failure");
+    }
+
     private static String protocol(TlsProvenance record) {
         if (!record.isEncrypted()) {
             return "none";
@@ -112,6 +153,7 @@ public final class TlsMetricNames {
     }
 
     private static String level(String level) {
-        return level == null || level.isEmpty() || !level.chars().allMatch(c -> c >= 'a' && c <= 'z') ? "unknown" : level;
+        return level == null || level.isEmpty() || !level.chars().allMatch(c -> (c >= 'a' && c <= 'z') || c == '-')
+            ? "unknown" : level;
     }
 }

@@ -30,6 +30,8 @@ final class DeliverySettings {
     private Optional<String> ledger;
     private long ledgerMaxBytes;
     private Optional<OutboundLevel> ledgerRequiredFrom;
+    private Optional<String> dane;
+    private int smtpPort;
 
     private DeliverySettings() {
     }
@@ -54,6 +56,12 @@ final class DeliverySettings {
         String requiredFrom = params.text("ledgerRequiredFrom", OutboundLevel.ENCRYPT.token());
         settings.ledgerRequiredFrom = requiredFrom.equalsIgnoreCase("never") ? Optional.empty()
             : Optional.of(params.parse("ledgerRequiredFrom", requiredFrom, DeliverySettings::levelOrNever));
+        String dane = params.text("dane", "none");
+        settings.dane = dane.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(dane);
+        settings.smtpPort = params.integer("smtpPort", NextHop.SMTP_PORT, 1);
+        if (settings.smtpPort > 65535) {
+            throw new MessagingException("Invalid value for parameter smtpPort: '" + settings.smtpPort + "' (expected 1-65535)");
+        }
         if (settings.connectionTimeout.isZero() || settings.readTimeout.isZero()) {
             throw new MessagingException("connectionTimeout and readTimeout must be greater than zero");
         }
@@ -116,6 +124,16 @@ final class DeliverySettings {
     /** The weakest level whose deliveries wait while the ledger cannot be written; empty: none wait ({@code never}). */
     Optional<OutboundLevel> ledgerRequiredFrom() {
         return ledgerRequiredFrom;
+    }
+
+    /** Where {@code conf/dane.properties} is; empty ({@code none}, the default): the DANE levels are not configured. */
+    Optional<String> dane() {
+        return dane;
+    }
+
+    /** The TCP port of MX hosts (Postfix's {@code smtp_tcp_port}), 25; their TLSA records are at {@code _<port>._tcp}. */
+    int smtpPort() {
+        return smtpPort;
     }
 
     private static OutboundLevel levelOrNever(String token) {

@@ -33,7 +33,6 @@ public final class OutboundDelivery {
 
     public DomainDeliveryResult deliver(String domain, OutboundPolicy policy, List<NextHop> hops, Envelope envelope,
                                         MessageContent content, int attempt) {
-        OutboundLevel level = SmtpConnector.effectiveLevel(policy.level(), envelope.requireTls());
         OutboundTls tls;
         try {
             tls = tlsCache.forPolicy(policy);
@@ -48,8 +47,9 @@ public final class OutboundDelivery {
         DeliveryFailure lastFailure = null;
         for (NextHop hop : hops) {
             SmtpConnection connection;
+            OutboundLevel hopLevel = SmtpConnector.effectiveLevel(policy.level(), hop, envelope.requireTls());
             try {
-                connection = pool.borrow(hop, tls, level, envelope.requireTls());
+                connection = pool.borrow(hop, tls, hopLevel, envelope.requireTls());
             } catch (AttemptFailedException e) {
                 lastFailure = envelope.requireTls() ? e.failure().underRequireTls() : e.failure();
                 TlsProvenance record = e.facts().transport(Transport.NONE).recipientDomain(domain).attempt(attempt)

@@ -1,5 +1,7 @@
 package dev.tlsprovenance.outbound;
 
+import dev.tlsprovenance.ledger.PolicyFacts;
+import dev.tlsprovenance.metrics.TlsMetricNames;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.VerificationStatus;
 
@@ -9,10 +11,20 @@ import dev.tlsprovenance.provenance.VerificationStatus;
  * protocol=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=verified trust=jvm-default peer="CN=mx.partner.test"
  * fallback=no requiretls=no attempt=1 outcome="250 2.0.0 Ok"}. {@code transport} and {@code verify} use the words of
  * the ledger and of {@code X-TLS-Provenance} ({@link dev.tlsprovenance.provenance.Transport},
- * {@link VerificationStatus}): one fact, one spelling, wherever an administrator greps for it.
+ * {@link VerificationStatus}): one fact, one spelling, wherever an administrator greps for it. The fields of
+ * {@link PolicyFacts} ({@code policy-source}, {@code dnssec}, {@code tlsa}) and {@code result-type} follow, as in
+ * the ledger.
  */
 public final class OutboundLogLine {
     private OutboundLogLine() {
+    }
+
+    /** The line with the policy facts and, for a failed attempt, its {@code result-type}. */
+    public static String format(TlsProvenance attempt, PolicyFacts policy, java.util.Optional<String> nothingSentBecause) {
+        StringBuilder line = new StringBuilder(format(attempt)).append(' ').append(policy.logFields());
+        TlsMetricNames.resultType(attempt, nothingSentBecause)
+            .ifPresent(type -> line.append(' ').append(PolicyFacts.RESULT_TYPE).append('=').append(type));
+        return line.toString();
     }
 
     public static String format(TlsProvenance attempt) {

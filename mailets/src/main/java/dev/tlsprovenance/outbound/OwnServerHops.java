@@ -97,7 +97,7 @@ public final class OwnServerHops {
         }
         List<InetAddress> addresses;
         try {
-            addresses = resolver.addressesOf(literal(host));
+            addresses = resolver.addressesOf(literal(normalised(hop.connectAddress())));
         } catch (IOException | RuntimeException unresolved) {
             return Optional.empty();
         }

@@ -31,6 +31,9 @@ import javax.net.ssl.SSLSession;
  * </ul>
  * A mail that demands REQUIRETLS is held to at least {@code verify}, and needs REQUIRETLS in the EHLO reply given
  * after TLS was established (the reply before STARTTLS does not count).
+ * A hop with {@link NextHop#dane()} (secure usable TLSA records) is held to TLS and its chain is judged by those
+ * records instead of the row's check ({@link DaneAuthentication}); the hop is connected to at
+ * {@link NextHop#connectAddress()}, the DNSSEC-validated address.
  */
 public final class SmtpConnector {
     private final String heloName;
@@ -52,6 +55,16 @@ public final class SmtpConnector {
     /** The level actually enforced: REQUIRETLS mail is never sent with less than a verified chain. */
     public static OutboundLevel effectiveLevel(OutboundLevel rowLevel, boolean requireTls) {
         return requireTls && !rowLevel.verifiesPeer() ? OutboundLevel.VERIFY : rowLevel;
+    }
+
+    /** At one hop: a DANE-authenticated hop is verified by its TLSA records, which REQUIRETLS accepts (RFC 8689 4.2). */
+    public static OutboundLevel effectiveLevel(OutboundLevel rowLevel, NextHop hop, boolean requireTls) {
+        OutboundLevel atHop = hop.level().orElse(rowLevel);
+        return hop.dane().isPresent() ? atHop : effectiveLevel(atHop, requireTls);
+    }
+
+    private static boolean tlsRequired(OutboundLevel level, NextHop hop) {
+        return level.requiresTls() || hop.dane().isPresent();
     }
 
     public SmtpConnection open(NextHop hop, OutboundTls tls, OutboundLevel level, boolean requireTls)
@@ -77,7 +90,7 @@ public final class SmtpConnector {
             throws AttemptFailedException, CleartextRetry {
         SmtpClient client;
         try {
-            client = SmtpClient.connect(hop.host(), hop.port(), connectTimeout, readTimeout);
+            client = SmtpClient.connect(hop.connectAddress(), hop.port(), connectTimeout, readTimeout);
         } catch (IOException e) {
             throw new AttemptFailedException(DeliveryFailure.network("cannot connect to " + hop + ": " + e.getMessage()), facts);
         }
@@ -94,9 +107,13 @@ public final class SmtpConnector {
             }
             boolean encrypted = client.sslSession().isPresent();
             if (encrypted) {
-                CertificateVerification verification = tls.check().check(level, peerChain(client.sslSession().get()), hop.host());
+                X509Certificate[] chain = peerChain(client.sslSession().get());
+                CertificateVerification verification = hop.dane().isPresent()
+                    ? (chain.length == 0 ? CertificateVerification.failed(DaneAuthentication.TRUST,
+                        "DANE validation-failure: the server presented no certificate") : hop.dane().get().check(chain, clock))
+                    : tls.check().check(level, chain, hop.host());
                 facts.peerVerification(verification);
-                if (level.verifiesPeer() && !verification.isVerified()) {
+                if ((level.verifiesPeer() || hop.dane().isPresent()) && !verification.isVerified()) {
                     client.quitQuietly();
                     throw new AttemptFailedException(DeliveryFailure.cryptographicFailure(verification.reason()), facts);
                 }
@@ -135,17 +152,17 @@ public final class SmtpConnector {
     private SmtpReply startTls(SmtpClient client, NextHop hop, OutboundTls tls, OutboundLevel level, SmtpReply ehlo,
                                TlsProvenance.Builder facts) throws IOException, AttemptFailedException, CleartextRetry {
         if (!ehlo.hasEhloKeyword("STARTTLS")) {
-            return cleartextOrFail(client, level, facts, DeliveryFailure.encryptionNeeded("server did not offer STARTTLS"));
+            return cleartextOrFail(client, tlsRequired(level, hop), facts, DeliveryFailure.encryptionNeeded("server did not offer STARTTLS"));
         }
         SmtpReply go = client.command("STARTTLS");
         if (go.code() != 220) {
-            return cleartextOrFail(client, level, facts, DeliveryFailure.encryptionNeeded("STARTTLS refused: " + go));
+            return cleartextOrFail(client, tlsRequired(level, hop), facts, DeliveryFailure.encryptionNeeded("STARTTLS refused: " + go));
         }
         facts.transport(Transport.STARTTLS);
         try {
             handshake(client, hop, tls, facts);
         } catch (AttemptFailedException e) {
-            if (!level.requiresTls()) {
+            if (!tlsRequired(level, hop)) {
                 // Postfix does the same at "may": a broken handshake leaves no usable session, so start over in cleartext.
                 facts.transport(Transport.CLEARTEXT);
                 facts.peerVerification(CertificateVerification.failed(tls.check().trust().name(), e.getMessage()));
@@ -158,9 +175,9 @@ public final class SmtpConnector {
         return secured;
     }
 
-    private SmtpReply cleartextOrFail(SmtpClient client, OutboundLevel level, TlsProvenance.Builder facts,
+    private SmtpReply cleartextOrFail(SmtpClient client, boolean tlsRequired, TlsProvenance.Builder facts,
                                       DeliveryFailure failure) throws AttemptFailedException, IOException {
-        if (level.requiresTls()) {
+        if (tlsRequired) {
             client.quitQuietly();
             throw new AttemptFailedException(failure, facts);
         }

@@ -1,6 +1,11 @@
 package dev.tlsprovenance.outbound;
 
+import dev.tlsprovenance.dane.DaneConfiguration;
+import dev.tlsprovenance.dane.DanePlan;
+import dev.tlsprovenance.dane.DanePlanner;
+import dev.tlsprovenance.dane.DnssecLookups;
 import dev.tlsprovenance.health.HealthSubjects;
+import dev.tlsprovenance.ledger.PolicyFacts;
 import dev.tlsprovenance.metrics.TlsMetrics;
 import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.Ledger;
@@ -10,6 +15,8 @@ import dev.tlsprovenance.posture.LedgerLocations;
 import dev.tlsprovenance.mail.ProvenanceAttributes;
 import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.OutboundLevel;
+import dev.tlsprovenance.policy.OutboundPolicy;
+import dev.tlsprovenance.policy.PolicySource;
 import dev.tlsprovenance.policy.Smarthost;
 import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
@@ -99,6 +106,12 @@ import reactor.core.scheduler.Schedulers;
  *   </mailet>
  * </processor>
  * }</pre>
+ * <p>DANE (RFC 7672): with {@code <dane>file://conf/dane.properties</dane>} ({@link DaneConfiguration}: the DNSSEC
+ * resolver and trust anchors) the rows at {@code outbound=dane} or {@code outbound=dane-only} are delivered as
+ * {@link DanePlanner} decides from DNSSEC-validated MX, address and TLSA answers, and {@code dane} becomes the level
+ * of destinations without a row (the built-in default; a {@code *} row of the file still wins). Without it, the
+ * built-in default stays {@code may} and a {@code dane} row defers (4.7.5) saying DANE is not configured.
+ * {@code <smtpPort>} (default 25, Postfix's {@code smtp_tcp_port}) is the port of MX hosts.
  * Needs the Guice module {@code dev.tlsprovenance.guice.TlsProvenanceModule} (extensions.properties).
  */
 public class TlsPolicyRemoteDelivery extends GenericMailet {
@@ -121,6 +134,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(TlsPolicyRemoteDelivery.class);
     private static final Logger ATTEMPTS = LoggerFactory.getLogger("dev.tlsprovenance.outbound.attempts");
     private static final int LOGGED_RECIPIENTS = 10;
+    /** The outbound policy of a destination without a row once DANE is configured. */
+    private static final OutboundPolicy DANE_DEFAULT = OutboundPolicy.builder().level(OutboundLevel.DANE).build();
 
     private final TlsPolicySource policies;
     private final MailQueueFactory<?> queueFactory;
@@ -146,6 +161,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private Optional<HealthSubjects> healthSubjects = Optional.empty();
     private Optional<HealthSubjects.OutgoingQueue> waitingMail = Optional.empty();
     private Optional<LedgerLocations> ledgerLocations = Optional.empty();
+    private java.util.function.Function<DnssecLookups.Settings, DanePlanner.Dns> daneDns =
+        settings -> DanePlanner.Dns.of(new DnssecLookups(settings));
+    private Optional<DanePlanner> danePlanner = Optional.empty();
+    private String daneResolver = "";
+    private final java.util.concurrent.atomic.AtomicBoolean dnssecIndeterminate = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Inject
     public TlsPolicyRemoteDelivery(TlsPolicySource policies, MailQueueFactory<?> queueFactory, DNSService dns, FileSystem fileSystem) {
@@ -184,6 +204,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
+        danePlanner = settings.dane().isPresent() ? Optional.of(danePlanner(settings.dane().get())) : Optional.empty();
         ledger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.OUTBOUND, l)));
         bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(),
             settings.loopProcessor(), clock);
@@ -218,6 +239,37 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
             settings.outgoingQueue(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
             ledger.map(l -> l.file().toString()).orElse("none"), settings.ledgerRequiredFrom().map(OutboundLevel::token).orElse("never"));
+    }
+
+    private DanePlanner danePlanner(String location) throws MessagingException {
+        Path file;
+        try {
+            file = location.startsWith("file://") || location.startsWith("classpath:")
+                ? fileSystem.getFile(location).toPath() : Path.of(location);
+        } catch (IOException e) {
+            throw new MessagingException("Invalid value for parameter dane: cannot resolve '" + location + "': " + e.getMessage());
+        }
+        DaneConfiguration configuration;
+        try {
+            configuration = DaneConfiguration.read(file, clock);
+        } catch (DaneConfiguration.Invalid e) {
+            throw new MessagingException("Invalid DANE configuration (parameter dane): " + e.getMessage());
+        }
+        DanePlanner.Dns dns;
+        try {
+            dns = daneDns.apply(configuration.settings());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new MessagingException("Invalid DANE configuration " + file + ": " + e.getMessage());
+        }
+        daneResolver = String.valueOf(configuration.settings().resolver());
+        LOGGER.info("DANE on: DNSSEC resolver {} ({}), trust anchors {}; destinations without a row are delivered at level dane",
+            configuration.settings().resolver(), configuration.resolverOrigin(), configuration.trustAnchorOrigin());
+        return new DanePlanner(dns, settings.smtpPort());
+    }
+
+    /** For tests and embedders: how the DNSSEC lookups are made from the configured settings. Call before init(). */
+    public void useDnssec(java.util.function.Function<DnssecLookups.Settings, DanePlanner.Dns> lookups) {
+        this.daneDns = lookups;
     }
 
     private String defaultHeloName() {
@@ -428,7 +480,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed = new LinkedHashMap<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain(mail.getRecipients()).entrySet()) {
             NamespacePolicy row = policies.current().lookup(domain.getKey());
-            OutboundLevel level = SmtpConnector.effectiveLevel(row.outbound().level(), requireTls);
+            boolean fromRow = !row.equals(NamespacePolicy.builtInDefault());
+            OutboundPolicy outbound = !fromRow && danePlanner.isPresent() ? DANE_DEFAULT : row.outbound();
+            OutboundLevel level = SmtpConnector.effectiveLevel(outbound.level(), requireTls);
             boolean recordRequired = ledgerRequired(level);
             if (recordRequired && !ledger.get().isWritable()) {
                 DeliveryFailure deferred = DeliveryFailure.ledgerUnavailable("the outbound ledger " + ledger.get().file()
@@ -441,22 +495,35 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             DomainDeliveryResult result;
             Envelope envelope = new Envelope(mail.getMaybeSender().asString(""),
                 asStrings(domain.getValue()), requireTls);
+            Optional<DaneRouting> dane = Optional.empty();
             try {
-                List<NextHop> hops = route(domain.getKey(), row);
-                result = delivery.deliver(domain.getKey(), row.outbound(), hops, envelope, content, attempt);
+                if (outbound.level().isDane()) {
+                    dane = Optional.of(daneRoute(domain.getKey(), outbound, fromRow));
+                }
+                if (dane.isPresent() && dane.get().deferral().isPresent()) {
+                    result = delivery.notAttempted(domain.getKey(), outbound, envelope, attempt, dane.get().deferral().get());
+                } else {
+                    List<NextHop> hops = dane.isPresent() ? ownServer.beforeSelf(domain.getKey(), dane.get().hops())
+                        : route(domain.getKey(), row);
+                    result = delivery.deliver(domain.getKey(), outbound, hops, envelope, content, attempt);
+                }
             } catch (RoutingLoopException e) {
-                result = delivery.notAttempted(domain.getKey(), row.outbound(), envelope, attempt,
+                result = delivery.notAttempted(domain.getKey(), outbound, envelope, attempt,
                     DeliveryFailure.routingLoop(e.getMessage()));
             } catch (IOException e) {
-                result = delivery.notAttempted(domain.getKey(), row.outbound(), envelope, attempt,
+                result = delivery.notAttempted(domain.getKey(), outbound, envelope, attempt,
                     DeliveryFailure.network(e.getMessage()));
             }
+            PolicyFacts rowFacts = PolicyFacts.of(fromRow ? PolicySource.ROW : PolicySource.DEFAULT);
+            Optional<DaneRouting> daneFacts = dane;
             List<HopAttempt> hopAttempts = result.hopAttempts();
             for (int i = 0; i < hopAttempts.size(); i++) {
                 boolean last = i == hopAttempts.size() - 1;
                 // the last hop's line tells the recipients' fate in this attempt: delivered, deferred or bounced
                 List<RecipientOutcome> outcomes = last ? result.outcomes() : hopAttempts.get(i).outcomes();
-                record(mail, identity, hopAttempts.get(i), row, ledgerRecipients(outcomes, retriesLeft || !last), recordRequired);
+                HopAttempt hopAttempt = hopAttempts.get(i);
+                PolicyFacts facts = daneFacts.map(d -> d.factsFor(hopAttempt.record().nextHop())).orElse(rowFacts);
+                record(mail, identity, hopAttempt, row, facts, ledgerRecipients(outcomes, retriesLeft || !last), recordRequired);
             }
             Optional<String> lastHop = result.attempts().isEmpty() ? Optional.empty()
                 : result.attempts().get(result.attempts().size() - 1).nextHop();
@@ -556,7 +623,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     }
 
     /** Never throws: a recording problem must not make us send a delivered recipient again. */
-    private void record(Mail mail, MailIdentity identity, HopAttempt hopAttempt, NamespacePolicy row,
+    private void record(Mail mail, MailIdentity identity, HopAttempt hopAttempt, NamespacePolicy row, PolicyFacts facts,
                         List<OutboundLedgerLine.Recipient> recipients, boolean recordRequired) {
         TlsProvenance attempt = hopAttempt.record();
         metrics.outboundAttempt(attempt, hopAttempt.nothingSentBecause(), recipients);
@@ -565,16 +632,56 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         } catch (MalformedProvenanceException | RuntimeException e) {
             LOGGER.error("Mail {}: cannot record the attempt on the mail attribute {}", mail.getName(), ProvenanceAttributes.OUTBOUND, e);
         }
-        ATTEMPTS.info("{} mail={} row={} rcpt={}", OutboundLogLine.format(attempt), mail.getName(), row.source(),
-            loggedRecipients(recipients));
+        ATTEMPTS.info("{} mail={} row={} rcpt={}", OutboundLogLine.format(attempt, facts, hopAttempt.nothingSentBecause()),
+            mail.getName(), row.source(), loggedRecipients(recipients));
         ledger.ifPresent(l -> {
-            OutboundLedgerLine line = new OutboundLedgerLine(attempt, hopAttempt.nothingSentBecause(), identity, row.source(), recipients);
+            OutboundLedgerLine line = new OutboundLedgerLine(attempt, hopAttempt.nothingSentBecause(), identity, row.source(),
+                facts, recipients);
             if (!l.append(line.toJson()) && recordRequired) {
                 // the probe passed and the write failed after the attempt (e.g. the disk filled up in between)
                 LOGGER.warn("Mail {}: the ledger line of this attempt could not be written; it is kept here: {}",
                     mail.getName(), line);
             }
         });
+    }
+
+    /**
+     * The DANE decision for a destination at {@code dane}/{@code dane-only}: over the row's routes (each judged by its
+     * own TLSA records) or the DNSSEC-validated MX hosts. Without a configured resolver the destination waits.
+     */
+    private DaneRouting daneRoute(String domain, OutboundPolicy outbound, boolean fromRow) {
+        if (danePlanner.isEmpty()) {
+            return DaneRouting.unconfigured(outbound.level(), fromRow);
+        }
+        boolean daneOnly = outbound.level() == OutboundLevel.DANE_ONLY;
+        List<Smarthost> routes = outbound.routes();
+        DanePlan plan;
+        List<NextHop> baseHops = new ArrayList<>();
+        if (routes.isEmpty()) {
+            plan = danePlanner.get().plan(domain, daneOnly);
+            plan.hosts().forEach(host -> baseHops.add(NextHop.of(host.host(), settings.smtpPort(), false)));
+        } else {
+            List<DanePlanner.Route> targets = new ArrayList<>();
+            for (Smarthost route : routes) {
+                targets.add(new DanePlanner.Route(route.host(), route.port()));
+                baseHops.add(NextHop.of(route));
+            }
+            plan = danePlanner.get().planRoutes(domain, targets, daneOnly);
+        }
+        noteIndeterminate(domain, plan);
+        return DaneRouting.of(plan, outbound.level(), fromRow, baseHops);
+    }
+
+    /** One WARN when DNSSEC answers become indeterminate (resolver down?), one INFO when they are back: not per mail. */
+    private void noteIndeterminate(String domain, DanePlan plan) {
+        boolean indeterminate = plan.weakestStatus() == dev.tlsprovenance.dane.DnssecStatus.INDETERMINATE;
+        if (indeterminate && dnssecIndeterminate.compareAndSet(false, true)) {
+            LOGGER.warn("DNSSEC answers for {} are indeterminate ({}): is the resolver {} answering? Destinations at level dane or "
+                + "dane-only wait (4.7.5) until it does; they are never sent in cleartext instead", domain,
+                plan.deferral().orElse("some hosts skipped"), daneResolver);
+        } else if (!indeterminate && dnssecIndeterminate.compareAndSet(true, false)) {
+            LOGGER.info("DNSSEC answers are determinate again (for {}, resolver {})", domain, daneResolver);
+        }
     }
 
     /** The row's routes, else the domain's MX hosts; never this server itself (see {@link OwnServerHops}). */
@@ -584,7 +691,10 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         if (!routes.isEmpty()) {
             routes.forEach(route -> hops.add(NextHop.of(route)));
         } else {
-            hops.addAll(mxResolver.nextHops(domain));
+            for (NextHop hop : mxResolver.nextHops(domain)) {
+                hops.add(settings.smtpPort() == NextHop.SMTP_PORT || hop.port() != NextHop.SMTP_PORT ? hop
+                    : NextHop.of(hop.host(), settings.smtpPort(), hop.implicitTls()));
+            }
         }
         return ownServer.beforeSelf(domain, hops);
     }

@@ -55,6 +55,16 @@ public final class PolicyExplanation {
                 says.append(" goes over TLS when the next hop offers STARTTLS, without checking its certificate, and in"
                         + " cleartext otherwise (level may)");
                 break;
+            case DANE:
+                says.append(" goes over TLS authenticated by DANE when the next hop publishes DNSSEC-signed TLSA records,"
+                        + " over TLS without authentication when its signed TLSA records are all unusable, and as at level"
+                        + " may otherwise; a bogus or failed DNSSEC answer keeps it queued (4.7.5), never cleartext (level dane)");
+                break;
+            case DANE_ONLY:
+                says.append(" goes only over TLS authenticated by DANE (or, when the next hop's signed TLSA records are all"
+                        + " unusable, over TLS without authentication); without DNSSEC-signed TLSA records, or on a bogus or"
+                        + " failed DNSSEC answer, it stays queued (4.7.5) and is retried (level dane-only)");
+                break;
             default:
                 says.append(" must go over TLS (at least ").append(outbound.minProtocol()).append(')')
                         .append(certificateDemands(outbound))

@@ -56,7 +56,7 @@ class TlsPolicyHotReloadTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 rcptInCleartext(james, PROTECTED);
                 return logLines().stream().anyMatch(line -> line.contains("tls-policy.conf line 2: unknown outbound level"
-                    + " 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)"));
+                    + " 'verfy' (expected one of none, may, dane, encrypt, dane-only, verify, secure, fingerprint)"));
             });
             assertThat(rcptInCleartext(james, PROTECTED)).as("the broken edit is ignored").isEqualTo(530);
             assertThat(logLines()).anyMatch(line -> line.startsWith("TLS policy file REJECTED, the previous table (1 rows"));

@@ -40,7 +40,7 @@ class LedgerLinesTest {
             + "\"peer-not-after\":\"2027-01-01T00:00:00Z\",\"domain\":\"partner.test\",\"next-hop\":\"mx.partner.test:25\","
             + "\"level\":\"secure\",\"outcome\":\"250 2.0.0 Ok\",\"attempt\":\"1\",\"time\":\"2026-12-01T10:00:00Z\","
             + "\"fallback\":\"no\",\"requiretls\":\"no\",\"mail\":\"Mail1764583200000-7\",\"message-id\":\"<m1@example.org>\","
-            + "\"sender\":\"alice@example.org\",\"row\":\"tls-policy.conf:3\",\"recipients\":[{\"rcpt\":\"bob@partner.test\","
+            + "\"sender\":\"alice@example.org\",\"row\":\"tls-policy.conf:3\",\"policy-source\":\"row\",\"recipients\":[{\"rcpt\":\"bob@partner.test\","
             + "\"result\":\"delivered\",\"code\":\"250\",\"status\":\"2.0.0\",\"reply\":\"250 2.0.0 Ok\"}]}");
         assertThat(OutboundLedgerLine.parse(line.toJson().toString())).isEqualTo(line);
     }
@@ -61,7 +61,7 @@ class LedgerLinesTest {
             + "\"verify\":\"not-checked\",\"domain\":\"nx.test\",\"level\":\"encrypt\","
             + "\"outcome\":\"4.4.1 temporary DNS failure looking up MX of nx.test\",\"attempt\":\"2\",\"time\":\"2026-12-01T10:00:00Z\","
             + "\"fallback\":\"no\",\"requiretls\":\"yes\",\"mail\":\"Mail-2\",\"sender\":\"\",\"row\":\"tls-policy.conf:9\","
-            + "\"recipients\":[{\"rcpt\":\"carol@nx.test\",\"result\":\"deferred\",\"status\":\"4.4.1\","
+            + "\"policy-source\":\"row\",\"recipients\":[{\"rcpt\":\"carol@nx.test\",\"result\":\"deferred\",\"status\":\"4.4.1\","
             + "\"reason\":\"temporary DNS failure looking up MX of nx.test\"}]}");
         assertThat(OutboundLedgerLine.parse(line.toJson().toString())).isEqualTo(line);
     }

@@ -252,7 +252,8 @@ class OutboundLedgerJamesTest {
         assertThat(fieldNames(line)).containsExactly("dir", "transport", "protocol", "cipher", "bits", "by", "addr", "host",
             "verify", "trust", "peer-subject", "peer-issuer", "peer-san", "peer-serial", "peer-sha256",
             "peer-not-before", "peer-not-after", "domain", "next-hop", "level", "outcome", "attempt", "time", "fallback",
-            "requiretls", "mail", "message-id", "sender", "row", "recipients");
+            "requiretls", "mail", "message-id", "sender", "row", "policy-source", "recipients");
+        assertThat(line.path("policy-source").asText()).isEqualTo("row");
         assertIdentity(line, messageId, "tls-policy.conf:1", "secure", "bob@good.test", "nobody@good.test");
         assertThat(line.path("transport").asText()).isEqualTo("starttls");
         assertThat(line.path("protocol").asText()).isEqualTo("TLSv1.3");

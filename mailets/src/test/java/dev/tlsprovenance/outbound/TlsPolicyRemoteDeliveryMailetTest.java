@@ -149,7 +149,7 @@ class TlsPolicyRemoteDeliveryMailetTest {
                 .setProperty("ledger", "none").setProperty("ledgerRequiredFrom", "always").build()))
             .isInstanceOf(MessagingException.class)
             .hasMessage("Invalid value for parameter ledgerRequiredFrom: 'always' (unknown outbound level 'always' "
-                + "(expected one of none, may, encrypt, verify, secure, fingerprint), or never)");
+                + "(expected one of none, may, dane, encrypt, dane-only, verify, secure, fingerprint), or never)");
     }
 
     @Test

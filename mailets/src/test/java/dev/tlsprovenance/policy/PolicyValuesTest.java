@@ -18,8 +18,16 @@ class PolicyValuesTest {
         assertThat(OutboundLevel.ENCRYPT.requiresTls()).isTrue();
         assertThat(OutboundLevel.ENCRYPT.verifiesPeer()).isFalse();
         assertThat(OutboundLevel.FINGERPRINT.verifiesPeer()).isTrue();
-        assertThatThrownBy(() -> OutboundLevel.parse("dane")).hasMessage(
-                "unknown outbound level 'dane' (expected one of none, may, encrypt, verify, secure, fingerprint)");
+        assertThat(OutboundLevel.parse("dane")).isEqualTo(OutboundLevel.DANE);
+        assertThat(OutboundLevel.parse("Dane-Only")).isEqualTo(OutboundLevel.DANE_ONLY);
+        assertThat(OutboundLevel.DANE.requiresTls()).as("dane promises only may").isFalse();
+        assertThat(OutboundLevel.DANE_ONLY.requiresTls()).isTrue();
+        assertThat(OutboundLevel.DANE.compareTo(OutboundLevel.MAY)).isPositive();
+        assertThat(OutboundLevel.DANE.compareTo(OutboundLevel.ENCRYPT)).isNegative();
+        assertThat(OutboundLevel.DANE_ONLY.compareTo(OutboundLevel.ENCRYPT)).isPositive();
+        assertThat(OutboundLevel.DANE_ONLY.compareTo(OutboundLevel.VERIFY)).isNegative();
+        assertThatThrownBy(() -> OutboundLevel.parse("dane_only")).hasMessage("unknown outbound level 'dane_only' (expected"
+                + " one of none, may, dane, encrypt, dane-only, verify, secure, fingerprint)");
     }
 
     @Test

@@ -62,7 +62,7 @@ class ReloadingTlsPolicySourceTest {
         assertThat(source.current()).isSameAs(good);
         assertThat(source.lastError()).get()
                 .extracting(PolicyFileException::line, PolicyFileException::problem)
-                .containsExactly(2, "unknown outbound level 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)");
+                .containsExactly(2, "unknown outbound level 'verfy' (expected one of none, may, dane, encrypt, dane-only, verify, secure, fingerprint)");
 
         rewrite(file, "a.test inbound=none\nb.test outbound=verify\n");
 

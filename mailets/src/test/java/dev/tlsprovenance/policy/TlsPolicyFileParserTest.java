@@ -18,10 +18,10 @@ class TlsPolicyFileParserTest {
     @Test
     void unknownOutboundLevelNamesLineAndAcceptedLevels() {
         assertRejected("# comment\n\ndefault outbound=may\na.test outbound=verfy",
-                4, "unknown outbound level 'verfy' (expected one of none, may, encrypt, verify, secure, fingerprint)");
+                4, "unknown outbound level 'verfy' (expected one of none, may, dane, encrypt, dane-only, verify, secure, fingerprint)");
         assertThatThrownBy(() -> parse("a.test outbound=verfy"))
                 .hasMessage("tls-policy.conf line 1: unknown outbound level 'verfy' "
-                        + "(expected one of none, may, encrypt, verify, secure, fingerprint)");
+                        + "(expected one of none, may, dane, encrypt, dane-only, verify, secure, fingerprint)");
     }
 
     @Test

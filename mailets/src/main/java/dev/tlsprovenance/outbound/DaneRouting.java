@@ -1,0 +1,87 @@
+package dev.tlsprovenance.outbound;
+
+import dev.tlsprovenance.dane.DaneHostPlan;
+import dev.tlsprovenance.dane.DanePlan;
+import dev.tlsprovenance.ledger.PolicyFacts;
+import dev.tlsprovenance.policy.OutboundLevel;
+import dev.tlsprovenance.policy.PolicySource;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link DanePlan} as delivery uses it: the next hops in order (one per DNSSEC-validated address, each with the
+ * level enforced there and, for secure usable TLSA records, its {@link DaneAuthentication}), or the failure that
+ * keeps the destination waiting; and the {@link PolicyFacts} of each hop's record. Pure: no James types.
+ */
+final class DaneRouting {
+    private final List<NextHop> hops;
+    private final Optional<DeliveryFailure> deferral;
+    private final Map<String, PolicyFacts> factsByHop;
+    private final PolicyFacts domainFacts;
+
+    private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
+                        PolicyFacts domainFacts) {
+        this.hops = List.copyOf(hops);
+        this.deferral = deferral;
+        this.factsByHop = Map.copyOf(factsByHop);
+        this.domainFacts = domainFacts;
+    }
+
+    /**
+     * @param rowLevel   {@code dane} or {@code dane-only}: the level of the row, or of the built-in default
+     * @param fromRow    whether a row of the table set the level (else the built-in default did)
+     * @param baseHops   one hop per {@code plan.hosts()} entry, in the same order: where and how (SMTPS) to connect
+     */
+    static DaneRouting of(DanePlan plan, OutboundLevel rowLevel, boolean fromRow, List<NextHop> baseHops) {
+        List<NextHop> hops = new ArrayList<>();
+        Map<String, PolicyFacts> facts = new LinkedHashMap<>();
+        for (int i = 0; i < plan.hosts().size(); i++) {
+            DaneHostPlan host = plan.hosts().get(i);
+            NextHop base = baseHops.get(i);
+            boolean daneApplies = host.mode() == DaneHostPlan.Mode.AUTHENTICATED || host.mode() == DaneHostPlan.Mode.ENCRYPT;
+            PolicySource source = fromRow ? PolicySource.ROW : daneApplies ? PolicySource.DANE : PolicySource.DEFAULT;
+            facts.putIfAbsent(base.toString(), PolicyFacts.of(source, host.dnssec().name(), host.tlsa().policyStrings()));
+            if (!host.mode().isTried()) {
+                continue;
+            }
+            OutboundLevel level = host.mode() == DaneHostPlan.Mode.AUTHENTICATED ? rowLevel
+                : host.mode() == DaneHostPlan.Mode.ENCRYPT ? OutboundLevel.ENCRYPT : OutboundLevel.MAY;
+            Optional<DaneAuthentication> dane = host.mode() == DaneHostPlan.Mode.AUTHENTICATED
+                ? Optional.of(new DaneAuthentication(host.tlsa(), host.referenceNames())) : Optional.empty();
+            for (InetAddress address : host.addresses()) {
+                hops.add(base.underDane(address.getHostAddress(), level, dane));
+            }
+        }
+        Optional<DeliveryFailure> deferral = plan.deferral().map(diagnostic -> plan.deferralIsCryptographic()
+            ? DeliveryFailure.cryptographicFailure(diagnostic) : DeliveryFailure.network(diagnostic));
+        PolicySource domainSource = fromRow ? PolicySource.ROW
+            : plan.daneApplies() || plan.deferralResultType().isPresent() ? PolicySource.DANE : PolicySource.DEFAULT;
+        return new DaneRouting(hops, deferral, facts, PolicyFacts.of(domainSource, plan.weakestStatus().name(), List.of()));
+    }
+
+    /** DANE is not configured but the level asks for it: the destination waits (4.7.5, {@code dane-required}). */
+    static DaneRouting unconfigured(OutboundLevel level, boolean fromRow) {
+        return new DaneRouting(List.of(), Optional.of(DeliveryFailure.cryptographicFailure("DANE required: level " + level.token()
+            + " but DANE is not configured (parameter dane of TlsPolicyRemoteDelivery names conf/dane.properties)")),
+            Map.of(), PolicyFacts.of(fromRow ? PolicySource.ROW : PolicySource.DEFAULT));
+    }
+
+    List<NextHop> hops() {
+        return hops;
+    }
+
+    /** Present when no hop can be tried: 4.7.5 for DNSSEC and {@code dane-only} reasons, 4.4.1 for no address. */
+    Optional<DeliveryFailure> deferral() {
+        return deferral;
+    }
+
+    /** The facts of an attempt at {@code nextHop} ({@code host:port}); the destination's when no hop was tried. */
+    PolicyFacts factsFor(Optional<String> nextHop) {
+        return nextHop.map(hop -> factsByHop.getOrDefault(hop, domainFacts)).orElse(domainFacts);
+    }
+}
