@@ -86,7 +86,7 @@ class StsTxtRecordTest {
                 Map.entry("v=STSv1; id=abc;; ext=1", ""),
                 Map.entry("v=STSv1;; id=abc", ""),
                 Map.entry("v=STSv1; id=abc ", ""),
-                Map.entry("v=STSv1; id = abc", ""),
+                Map.entry("v=STSv1; id = abc", "id "),
                 Map.entry("v=STSv1; id=abc; ext", ""),
                 Map.entry("v=STSv1; id=abc; ext=", "ext"),
                 Map.entry("v=STSv1; id=abc; ext=a=b", "ext"),
