@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -127,6 +128,8 @@ public final class StsPolicyCache {
             StsPolicy policy = StsPolicyParser.parse(text(node, "policy"));
             return Optional.of(new CachedStsPolicy(domain, text(node, "id"), policy,
                     Instant.parse(text(node, "fetched")), Instant.parse(text(node, "expires"))));
+        } catch (JsonProcessingException e) {
+            LOGGER.warn("Ignoring MTA-STS cache file {}: not JSON: {}", file, e.getOriginalMessage());
         } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
             LOGGER.warn("Ignoring MTA-STS cache file {}: {}", file, e.getMessage());
         } catch (StsSyntaxException e) {
