@@ -35,8 +35,8 @@ import javax.net.ssl.SSLContext;
  *   <li>redirects are never followed; only HTTP 200 is a policy;</li>
  *   <li>the media type must be {@code text/plain} (parameters such as {@code charset} allowed and ignored; the
  *       body is read as UTF-8, which covers the ASCII grammar);</li>
- *   <li>the body is read up to {@value #DEFAULT_MAX_BYTES} bytes (64 KiB, the limit common implementations use,
- *       e.g. Postfix's policy plug-in and Go's and Rust's MTA-STS libraries; a policy is a few hundred bytes):
+ *   <li>the body is read up to {@value #DEFAULT_MAX_BYTES} bytes (64 KiB, the limit of the common Postfix policy
+ *       plug-in, postfix-mta-sts-resolver; a policy is a few hundred bytes):
  *       more is refused without reading it;</li>
  *   <li>a connect timeout and a deadline for the whole fetch, body included (RFC 8461 section 3.3 suggests
  *       a minute).</li>
