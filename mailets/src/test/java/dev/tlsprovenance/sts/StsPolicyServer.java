@@ -23,9 +23,9 @@ import com.sun.net.httpserver.HttpsServer;
  * names: one answer per host, chosen by the request's Host header, and a count of requests per host.
  * The certificate is whatever {@link SSLContext} the test gives (the test PKI).
  */
-final class StsPolicyServer implements AutoCloseable {
+public final class StsPolicyServer implements AutoCloseable {
     /** How a host answers {@code GET /.well-known/mta-sts.txt}. */
-    static final class Answer {
+    public static final class Answer {
         final int status;
         final String contentType;
         final byte[] body;
@@ -45,32 +45,32 @@ final class StsPolicyServer implements AutoCloseable {
             this.stallInBody = stallInBody;
         }
 
-        static Answer policy(String contentType, byte[] body) {
+        public static Answer policy(String contentType, byte[] body) {
             return new Answer(200, contentType, body, false, null, false, false);
         }
 
-        static Answer policy(String text) {
+        public static Answer policy(String text) {
             return policy("text/plain", text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
-        static Answer chunked(String contentType, byte[] body) {
+        public static Answer chunked(String contentType, byte[] body) {
             return new Answer(200, contentType, body, true, null, false, false);
         }
 
-        static Answer status(int status) {
+        public static Answer status(int status) {
             return new Answer(status, "text/plain", "no".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     false, null, false, false);
         }
 
-        static Answer redirect(String location) {
+        public static Answer redirect(String location) {
             return new Answer(301, "text/html", new byte[0], false, location, false, false);
         }
 
-        static Answer stallBeforeHeaders() {
+        public static Answer stallBeforeHeaders() {
             return new Answer(200, "text/plain", new byte[0], false, null, true, false);
         }
 
-        static Answer stallInBody(String firstPart) {
+        public static Answer stallInBody(String firstPart) {
             return new Answer(200, "text/plain", firstPart.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                     true, null, false, true);
         }
@@ -94,21 +94,21 @@ final class StsPolicyServer implements AutoCloseable {
         server.start();
     }
 
-    static StsPolicyServer start(SSLContext identity) throws IOException {
+    public static StsPolicyServer start(SSLContext identity) throws IOException {
         return new StsPolicyServer(identity);
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
     /** Sets the answer of {@code mta-sts.<domain>}. */
-    StsPolicyServer answer(String domain, Answer answer) {
+    public StsPolicyServer answer(String domain, Answer answer) {
         answers.put("mta-sts." + domain, answer);
         return this;
     }
 
-    int requests(String domain) {
+    public int requests(String domain) {
         AtomicInteger count = requests.get("mta-sts." + domain);
         return count == null ? 0 : count.get();
     }
