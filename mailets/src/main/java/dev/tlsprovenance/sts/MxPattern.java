@@ -4,6 +4,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.tlsprovenance.policy.CertificateIdentities;
+
 /**
  * One {@code mx} value of an MTA-STS policy (RFC 8461 sections 3.2 and 4.1): a host name, or {@code *.} followed
  * by a domain, the wildcard standing for exactly one whole left-most label. Compared without regard to case and
@@ -62,28 +64,16 @@ public final class MxPattern {
 
     /**
      * Whether a DNS-ID from a certificate's subject alternative names matches this pattern taken as the reference
-     * identity (RFC 6125 section 6.4, a certificate wildcard only as the whole left-most label): an exact pattern
-     * matches the same name or a certificate wildcard covering it; a wildcard pattern matches the same wildcard or
-     * any name it matches itself.
+     * identity, by the project's one RFC 6125 rule ({@link CertificateIdentities#matches}): an exact pattern
+     * matches the same name or a certificate wildcard covering its left-most label (never a wildcard over a
+     * single-label suffix such as {@code *.com}); a wildcard pattern matches the same wildcard or any name one
+     * label below its domain.
      */
     public boolean matchesCertificateName(String dnsId) {
-        if (dnsId == null) {
+        if (dnsId == null || dnsId.isEmpty()) {
             return false;
         }
-        boolean certWildcard = dnsId.startsWith("*.");
-        String certBase = certWildcard ? dnsId.substring(2) : dnsId;
-        if (domainProblem(certBase).isPresent()) {
-            return false;
-        }
-        String certName = canonical(certBase);
-        if (certWildcard) {
-            if (wildcard) {
-                return certName.equals(base);
-            }
-            int dot = base.indexOf('.');
-            return dot > 0 && base.substring(dot + 1).equals(certName);
-        }
-        return matches(certName);
+        return CertificateIdentities.matches(CertificateIdentities.normalise(dnsId), text);
     }
 
     public boolean isWildcard() {

@@ -17,8 +17,9 @@ import java.util.Objects;
  *
  * <p>Certificate: the certificate must be PKIX-valid (the caller's trust manager decides that) and have a
  * subject alternative name DNS-ID matching one of the policy's {@code mx} patterns, as Postfix's STS MX patterns
- * do, rather than only the MX host name that a forged, unsigned MX answer chose. The subject common name is not
- * looked at (RFC 8461 section 4.2 names the SAN).
+ * do, rather than only the MX host name that a forged, unsigned MX answer chose. Names are matched by the project's
+ * one RFC 6125 rule ({@code CertificateIdentities.matches}); unlike the rows' {@code match=} check, the subject CN
+ * is never a fallback here: RFC 8461 section 4.2 requires a subject alternative name DNS-ID.
  */
 public final class StsMxSelection {
     private final StsPolicy policy;

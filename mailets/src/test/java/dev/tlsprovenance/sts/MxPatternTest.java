@@ -141,11 +141,20 @@ class MxPatternTest {
             assertThat(wild.matchesCertificateName(form)).as("same wildcard").isTrue();
         }
         for (String cert : List.of("example.com", "a.mx.example.com", "*.mx.example.com", "*.com", "*",
-                "mx.example.net", "*.example.com.evil", "m*.example.com", "*x.example.com", "")) {
+                "mx.example.net", "*.example.com.evil", "")) {
             assertThat(exact.matchesCertificateName(cert)).as("exact vs '" + cert + "'").isFalse();
             assertThat(wild.matchesCertificateName(cert)).as("wild vs '" + cert + "'").isFalse();
         }
+        for (String partial : List.of("m*.example.com", "*x.example.com")) {
+            // the shared rule reads a partial wildcard as a literal label: never equal to an exact name, and one
+            // label below the domain of a wildcard pattern (every name it could cover is inside the pattern)
+            assertThat(exact.matchesCertificateName(partial)).as(partial).isFalse();
+            assertThat(wild.matchesCertificateName(partial)).as(partial).isTrue();
+        }
         assertThat(MxPattern.parse("*.mx.example.com").matchesCertificateName("*.example.com")).isFalse();
+        assertThat(MxPattern.parse("example.com").matchesCertificateName("*.com")).as("no wildcard over a TLD")
+                .isFalse();
+        assertThat(MxPattern.parse("mx.example.com").matchesCertificateName("mx.example.com.")).isTrue();
     }
 
     static List<String> caseForms(String name) {
