@@ -47,6 +47,8 @@ public final class MtaSts {
 
     static final Duration MAX_REFRESH_AGE = Duration.ofDays(1);
     private static final int LOCK_STRIPES = 64;
+    /** Past this many remembered failures, the ones whose backoff is over are forgotten. */
+    private static final int MAX_RECENT_FAILURES = 10_000;
 
     private final TxtLookup txt;
     private final StsPolicySource source;
@@ -127,6 +129,9 @@ public final class MtaSts {
                     StsDecision.Source.FRESH, null, "");
         }
         if (!failureBackoff.isZero()) {
+            if (recentFailures.size() >= MAX_RECENT_FAILURES) {
+                recentFailures.values().removeIf(f -> !now.isBefore(f.until));
+            }
             recentFailures.put(domain, new RecentFailure(id, now.plus(failureBackoff), fetched));
         }
         return afterFailure(domain, cached, fetched);
