@@ -15,6 +15,7 @@ import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.tlsrpt.TlsRptMail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -427,7 +428,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         boolean attempted = false;
         Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed = new LinkedHashMap<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain(mail.getRecipients()).entrySet()) {
-            NamespacePolicy row = policies.current().lookup(domain.getKey());
+            // a TLS-RPT report goes out at may whatever the row says (RFC 8460 §5.3: despite any TLS failure)
+            NamespacePolicy row = TlsRptMail.policyFor(mail, policies.current().lookup(domain.getKey()));
             OutboundLevel level = SmtpConnector.effectiveLevel(row.outbound().level(), requireTls);
             boolean recordRequired = ledgerRequired(level);
             if (recordRequired && !ledger.get().isWritable()) {
