@@ -20,8 +20,9 @@ import dev.tlsprovenance.policy.OutboundPolicy;
  * Report mail through our own outbound, and its exemption from our TLS requirements. RFC 8460 §5.3: "when sending
  * failure reports via SMTP, sending MTAs MUST deliver reports despite any TLS-related failures"; the domain whose
  * TLS is broken is the one that needs the report. So a mail carrying {@link #REPORT} is delivered at {@code may}
- * (STARTTLS when offered, the certificate not checked, cleartext otherwise) whatever its row says, still along the
- * row's routes and with its client certificate. {@code TlsPolicyRemoteDelivery} asks {@link #policyFor} in one
+ * (STARTTLS when offered, cleartext otherwise; the certificate checked against the row's trust, names and pins and
+ * the result recorded, but not enforced) whatever its row says: only the level changes, the row's routes, client
+ * certificate and the rest stay. {@code TlsPolicyRemoteDelivery} asks {@link #policyFor} in one
  * place. Only this class puts the attribute on a mail: mail attributes are never set from SMTP, and the value must
  * be {@code true}.
  */
@@ -42,7 +43,9 @@ public final class TlsRptMail {
         }
         OutboundPolicy outbound = row.outbound();
         OutboundPolicy.Builder relaxed = OutboundPolicy.builder().level(OutboundLevel.MAY).routes(outbound.routes())
-            .minProtocol(outbound.minProtocol());
+            .minProtocol(outbound.minProtocol()).matchNames(outbound.matchNames()).pinsSha256(outbound.pinsSha256());
+        outbound.trustAnchors().ifPresent(relaxed::trustAnchors);
+        outbound.revocationLists().ifPresent(relaxed::revocationLists);
         outbound.clientIdentity().ifPresent(relaxed::clientIdentity);
         return NamespacePolicy.builder(row.namespace(), row.source()).inbound(row.inbound())
             .clientCertificate(row.clientCertificate()).requireTlsFromSenders(row.requireTlsFromSenders())

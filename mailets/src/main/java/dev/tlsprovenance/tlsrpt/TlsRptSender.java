@@ -56,6 +56,7 @@ public final class TlsRptSender implements AutoCloseable {
     private final Clock clock;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile ScheduledExecutorService scheduler;
+    private volatile Duration catchUpDelay = CATCH_UP_DELAY;
 
     /**
      * @param reportSettings who we are in the reports; and {@code reportSender}, the From of report mail: asked at
@@ -160,9 +161,14 @@ public final class TlsRptSender implements AutoCloseable {
         Instant now = clock.instant();
         Instant todaysRun = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().plus(sendDelay);
         if (!now.isBefore(todaysRun)) {
-            scheduler.schedule(this::runForYesterday, CATCH_UP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(this::runForYesterday, catchUpDelay.toMillis(), TimeUnit.MILLISECONDS);
         }
         scheduleNext();
+    }
+
+    /** For tests: how long after {@link #start()} a missed run of today catches up (default one minute). */
+    void catchUpAfter(Duration delay) {
+        this.catchUpDelay = delay;
     }
 
     /** The next 00:00 UTC + delay strictly after now. */
