@@ -34,8 +34,9 @@ import dev.tlsprovenance.testing.smtp.SmtpTestClient;
 
 /**
  * A report mail through a real James 3.8.1 and our outbound to a destination whose row requires {@code verify} and
- * whose server has a self-signed certificate: the report goes (at {@code may}, RFC 8460 §5.3), ordinary mail to the
- * same domain does not.
+ * whose server has a self-signed certificate: the report goes (at {@code may}, RFC 8460 §5.3), ordinary mail to a
+ * domain with the same outbound row does not. The report's domain also requires TLS inbound: a report, made here and
+ * never received, is not held to the inbound rules (it has no inbound record to meet them with).
  */
 class TlsRptJamesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,10 +58,16 @@ class TlsRptJamesTest {
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
-        .withConfFile("tls-policy.conf", "reports.test  outbound=verify  ca=" + CA + "  route=[localhost]:"
+        .withConfFile("tls-policy.conf", "reports.test  inbound=require  outbound=verify  ca=" + CA + "  route=[localhost]:"
+            + SELF_SIGNED_PEER.port() + "\nplain.test  outbound=verify  ca=" + CA + "  route=[localhost]:"
             + SELF_SIGNED_PEER.port() + "\ndefault  outbound=may\n")
         .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withMailets("<mailet match=\"SubjectIs=send the tls report\" class=\"" + SubmitReportOnTrigger.class.getName() + "\"/>\n"
+            // as in the shipped transport processor: the inbound rules on the final recipients; reports.test
+            // requires TLS inbound, and a report (made here, never received) has no inbound record
+            + "<mailet match=\"All\" class=\"dev.tlsprovenance.enforcement.EnforceInboundTlsPolicy\">\n"
+            + "  <onViolation>bounce</onViolation>\n  <bounceProcessor>error</bounceProcessor>\n"
+            + "</mailet>\n"
             + "<mailet match=\"HostIsLocal\" class=\"ToRepository\">\n"
             + "  <repositoryPath>" + JamesTestServer.DELIVERED + "</repositoryPath>\n"
             + "</mailet>\n"
@@ -101,7 +108,7 @@ class TlsRptJamesTest {
 
     @Test
     void theReportGoesDespiteTheRowsVerifyAndOrdinaryMailDoesNot() throws Exception {
-        submit("bob@reports.test", "ordinary mail");
+        submit("bob@plain.test", "ordinary mail");
         await().atMost(Duration.ofSeconds(20)).until(() -> ledger().stream()
             .anyMatch(l -> l.path("sender").asText().equals(SENDER)));
         JsonNode refused = ledger().stream().filter(l -> l.path("sender").asText().equals(SENDER)).findFirst().orElseThrow();
