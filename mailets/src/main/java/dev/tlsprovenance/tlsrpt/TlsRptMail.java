@@ -22,9 +22,11 @@ import dev.tlsprovenance.policy.OutboundPolicy;
  * TLS is broken is the one that needs the report. So a mail carrying {@link #REPORT} is delivered at {@code may}
  * (STARTTLS when offered, cleartext otherwise; the certificate checked against the row's trust, names and pins and
  * the result recorded, but not enforced) whatever its row says: only the level changes, the row's routes, client
- * certificate and the rest stay. {@code TlsPolicyRemoteDelivery} asks {@link #policyFor} in one
- * place. Only this class puts the attribute on a mail: mail attributes are never set from SMTP, and the value must
- * be {@code true}.
+ * certificate and the rest stay. {@code TlsPolicyRemoteDelivery} asks {@link #policyFor} in one place;
+ * {@code EnforceInboundTlsPolicy} lets a report pass ({@link #isReport}): it is made here, never received, so it has
+ * no inbound hop to meet a namespace's inbound rule with (a report to a namespace with {@code inbound=require} would
+ * otherwise bounce). Only this class puts the attribute on a mail: mail attributes are never set from SMTP, and the
+ * value must be {@code true}.
  */
 public final class TlsRptMail {
     public static final AttributeName REPORT = AttributeName.of("dev.tlsprovenance.tlsrpt.report");
