@@ -275,7 +275,7 @@ public final class TlsRptRecord {
 
         /** {@code tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)}; a URI runs to the next WSP, "," or ";". */
         Optional<List<Destination>> ruaValue() {
-            List<Destination> destinations = new ArrayList<>();
+            java.util.Set<Destination> destinations = new java.util.LinkedHashSet<>();
             while (true) {
                 int start = at;
                 while (!atEnd() && isUriChar(text.charAt(at))) {
@@ -288,12 +288,12 @@ public final class TlsRptRecord {
                 if (uri.indexOf(':') < 1) {
                     return Optional.empty(); // not a URI: no scheme
                 }
-                Destination.of(uri).filter(d -> !destinations.contains(d)).ifPresent(destinations::add);
+                Destination.of(uri).ifPresent(destinations::add);
                 int beforeWsp = at;
                 skipWsp();
                 if (!take(",")) {
                     at = beforeWsp;
-                    return Optional.of(destinations);
+                    return Optional.of(new ArrayList<>(destinations));
                 }
                 skipWsp();
             }

@@ -3,6 +3,7 @@ package dev.tlsprovenance.tlsrpt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,6 +100,26 @@ class TlsRptRecordTest {
         for (String record : bad) {
             assertThat(TlsRptRecord.parse(record)).as("[%s]", record.replace("\u0000", "\\0")).isEmpty();
         }
+    }
+
+    /** Random records from the grammar's own characters and a few others: never an exception, always quick. */
+    @Test
+    void randomInputNeverThrows() {
+        java.util.Random random = new java.util.Random(8460);
+        String alphabet = "v=TLSRPTv1;rua:mailto@https/,% \t\"\\\u0000\u00e9\ud800x.-_";
+        long started = System.nanoTime();
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder record = new StringBuilder(random.nextBoolean() ? "v=TLSRPTv1; rua=" : "");
+            int length = random.nextInt(80);
+            for (int j = 0; j < length; j++) {
+                record.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            Optional<TlsRptRecord> read = TlsRptRecord.parse(record.toString());
+            read.ifPresent(r -> assertThat(r.destinations()).isNotEmpty());
+            TlsRptRecord.select(List.of(record.toString(), record.toString()));
+        }
+        assertThat(TlsRptRecord.parse("v=TLSRPTv1; rua=mailto:a@b.test" + ", mailto:a@b.test".repeat(20_000))).isPresent();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test

@@ -110,6 +110,7 @@ class TlsReportRoutesTest {
         assertThat(body(badDomain).path("message").asText()).startsWith("Invalid domain: 'a_b..test'");
         HttpResponse<byte[]> none = server.get("/tls/reports/other.test?day=2026-12-01");
         assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(body(none).path("type").asText()).isEqualTo("notFound");
         assertThat(body(none).path("message").asText()).isEqualTo("No outbound TLS session to other.test on 2026-12-01 (UTC): no report");
     }
 }
