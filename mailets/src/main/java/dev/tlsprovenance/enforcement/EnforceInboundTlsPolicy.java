@@ -172,6 +172,9 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (dev.tlsprovenance.tlsrpt.TlsRptMail.isReport(mail)) {
+            return; // a TLS-RPT report is made here, never received: no inbound hop to hold to the rules (docs/tls-rpt.md)
+        }
         TlsPolicyTable table = policies.current();
         InboundRecord record = records.read(mail);
         Optional<TlsProvenance> recorded = record.vouchedHop();

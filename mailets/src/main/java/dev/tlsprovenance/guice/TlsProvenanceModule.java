@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.mailet.MailetContext;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -21,6 +23,8 @@ import dev.tlsprovenance.posture.Posture;
 import dev.tlsprovenance.policy.PolicyPathResolver;
 import dev.tlsprovenance.policy.ReloadingTlsPolicySource;
 import dev.tlsprovenance.policy.TlsPolicySource;
+import dev.tlsprovenance.tlsrpt.JamesTlsRpt;
+import dev.tlsprovenance.tlsrpt.TlsRptSender;
 
 /**
  * The Guice module of James TLS Provenance. Register it in {@code conf/extensions.properties}:
@@ -78,6 +82,13 @@ public class TlsProvenanceModule extends AbstractModule {
             positive(POSTURE_DAYS_PROPERTY, Posture.Settings.DEFAULT_DAYS_KEPT),
             positive(POSTURE_DOMAINS_PROPERTY, Posture.Settings.DEFAULT_DOMAINS_PER_DAY),
             Optional.of(checkpoints), Duration.ofSeconds(30), Clock.systemUTC()));
+    }
+
+    /** The TLS-RPT sender (conf/tls-rpt.properties; docs/tls-rpt.md): one per James, started by TlsReportRoutes. */
+    @Provides
+    @Singleton
+    TlsRptSender tlsRptSender(FileSystem fileSystem, MailetContext mailetContext, DNSService dns, LedgerLocations locations) {
+        return JamesTlsRpt.sender(fileSystem, mailetContext, dns, locations);
     }
 
     private static int positive(String property, int defaultValue) {

@@ -22,6 +22,7 @@ import dev.tlsprovenance.policy.TlsPolicySource;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
+import dev.tlsprovenance.tlsrpt.TlsRptMail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -479,9 +480,13 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         boolean attempted = false;
         Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed = new LinkedHashMap<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain(mail.getRecipients()).entrySet()) {
-            NamespacePolicy row = policies.current().lookup(domain.getKey());
-            boolean fromRow = !row.equals(NamespacePolicy.builtInDefault());
-            OutboundPolicy outbound = !fromRow && danePlanner.isPresent() ? DANE_DEFAULT : row.outbound();
+            NamespacePolicy looked = policies.current().lookup(domain.getKey());
+            boolean fromRow = !looked.equals(NamespacePolicy.builtInDefault());
+            // a TLS-RPT report goes out at may whatever the row or the DANE default says (RFC 8460 §5.3: despite any
+            // TLS failure)
+            NamespacePolicy row = TlsRptMail.policyFor(mail, looked);
+            OutboundPolicy outbound = !fromRow && danePlanner.isPresent() && !TlsRptMail.isReport(mail)
+                ? DANE_DEFAULT : row.outbound();
             OutboundLevel level = SmtpConnector.effectiveLevel(outbound.level(), requireTls);
             boolean recordRequired = ledgerRequired(level);
             if (recordRequired && !ledger.get().isWritable()) {
