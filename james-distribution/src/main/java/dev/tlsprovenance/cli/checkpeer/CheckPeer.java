@@ -94,6 +94,21 @@ public final class CheckPeer {
         return new CheckPeerResult(target.text(), target.domain(), rowName, level, levelSource, hopsFrom, dnsNote, checks);
     }
 
+    /**
+     * One static route of one row at the row's level, as doctor checks every {@code route=}: exactly that host,
+     * no MX lookup.
+     *
+     * @throws IOException when the row's TLS material cannot be read
+     */
+    public CheckPeerResult checkRoute(NamespacePolicy row, Smarthost route) throws IOException {
+        OutboundPolicy policy = row.outbound();
+        PeerLevel level = PeerLevel.of(policy.level());
+        OutboundTls tls = OutboundTls.forPolicy(policy, clock);
+        Optional<String> domain = row.isDefault() || row.namespace().startsWith(".") ? Optional.empty() : Optional.of(row.namespace());
+        HopCheck hop = check(NextHop.of(route), domain, level, tls, true);
+        return new CheckPeerResult(route.toString(), domain, row.source(), level, "row", "route", Optional.empty(), List.of(hop));
+    }
+
     /** A [host]:port is judged by the row that routes to it, when one does (doctor's case); else by no row. */
     private NamespacePolicy rowRouting(Smarthost host) {
         for (NamespacePolicy row : table.rows()) {
