@@ -74,7 +74,7 @@ public final class CheckPeerCommand implements Callable<Integer> {
 
     @Option(names = "--level", paramLabel = "LEVEL", converter = LevelConverter.class,
         description = "Judge at this level instead of the row's: none, may, encrypt, verify, secure, fingerprint, dane, dane-only. "
-            + "Default: the row's level; secure for a [host]:port no row routes to.")
+            + "Default: the row's level; for a [host]:port no row routes to, dane with a DNSSEC resolver, else secure (as posttls-finger).")
     PeerLevel level;
 
     @Option(names = "--json", description = "Print the result as JSON.")

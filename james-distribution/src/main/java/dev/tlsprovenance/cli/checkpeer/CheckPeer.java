@@ -34,8 +34,13 @@ import dev.tlsprovenance.policy.TlsPolicyTable;
  * per-destination decision class of its own; then {@link #run} should ask that class instead.
  */
 public final class CheckPeer {
-    /** posttls-finger's default for a bare {@code [host]:port} without DANE: the strongest usual level. */
-    public static final PeerLevel DEFAULT_HOST_LEVEL = PeerLevel.SECURE;
+    /**
+     * posttls-finger's defaults for a {@code [host]:port} no row routes to: {@code dane} when DNSSEC lookups are
+     * available, else {@code secure}.
+     */
+    static PeerLevel defaultHostLevel(boolean dnssec) {
+        return dnssec ? PeerLevel.DANE : PeerLevel.SECURE;
+    }
     private static final int MAX_HOPS = 5;
 
     private final TlsPolicyTable table;
@@ -64,7 +69,7 @@ public final class CheckPeer {
         OutboundPolicy policy = withCa(row.outbound(), caOverride);
         boolean hostTarget = target.domain().isEmpty();
         boolean rowFound = hostTarget ? !row.isDefault() : true;
-        PeerLevel level = levelOverride.orElse(hostTarget && !rowFound ? DEFAULT_HOST_LEVEL : PeerLevel.of(policy.level()));
+        PeerLevel level = levelOverride.orElse(hostTarget && !rowFound ? defaultHostLevel(lookups.isPresent()) : PeerLevel.of(policy.level()));
         String levelSource = levelOverride.isPresent() ? "command-line"
             : hostTarget && !rowFound ? "check-peer-default" : row.isDefault() ? "default" : "row";
         String rowName = hostTarget && !rowFound ? "(none: [host]:port)" : row.source();
@@ -73,6 +78,7 @@ public final class CheckPeer {
         List<NextHop> hops = new ArrayList<>();
         String hopsFrom;
         Optional<String> dnsNote = Optional.empty();
+        Optional<String> dnsResultType = Optional.empty();
         boolean mxSecure = true;
         if (hostTarget) {
             hops.add(NextHop.of(target.host().get()));
@@ -85,13 +91,15 @@ public final class CheckPeer {
             hops.addAll(mx.hops);
             hopsFrom = mx.from;
             dnsNote = mx.note;
+            dnsResultType = mx.resultType;
             mxSecure = mx.secure;
         }
         List<HopCheck> checks = new ArrayList<>();
         for (NextHop hop : hops.subList(0, Math.min(hops.size(), MAX_HOPS))) {
             checks.add(check(hop, target.domain(), level, tls, mxSecure));
         }
-        return new CheckPeerResult(target.text(), target.domain(), rowName, level, levelSource, hopsFrom, dnsNote, checks);
+        return new CheckPeerResult(target.text(), target.domain(), rowName, level, levelSource, hopsFrom, dnsNote,
+            dnsResultType, checks);
     }
 
     /**
@@ -106,7 +114,8 @@ public final class CheckPeer {
         OutboundTls tls = OutboundTls.forPolicy(policy, clock);
         Optional<String> domain = row.isDefault() || row.namespace().startsWith(".") ? Optional.empty() : Optional.of(row.namespace());
         HopCheck hop = check(NextHop.of(route), domain, level, tls, true);
-        return new CheckPeerResult(route.toString(), domain, row.source(), level, "row", "route", Optional.empty(), List.of(hop));
+        return new CheckPeerResult(route.toString(), domain, row.source(), level, "row", "route", Optional.empty(),
+            Optional.empty(), List.of(hop));
     }
 
     /** A [host]:port is judged by the row that routes to it, when one does (doctor's case); else by no row. */
@@ -150,7 +159,7 @@ public final class CheckPeer {
             DnssecAnswer<MXRecord> answer = lookups.get().mx(domain);
             if (answer.status().isFailure()) {
                 return new Mx(List.of(), "none", Optional.of("MX lookup of " + domain + " is " + answer.status().name()
-                    + ": " + answer.reason() + " (the mail waits)"), false);
+                    + ": " + answer.reason() + " (the mail waits)"), false).type(PeerJudge.DNSSEC_INVALID);
             }
             boolean secure = answer.isSecure();
             String status = "MX records " + (secure ? "DNSSEC-secure" : "not DNSSEC-secure (" + answer.status().name().toLowerCase(java.util.Locale.ROOT) + ")");
@@ -204,6 +213,12 @@ public final class CheckPeer {
         final String from;
         final Optional<String> note;
         final boolean secure;
+        Optional<String> resultType = Optional.empty();
+
+        Mx type(String word) {
+            this.resultType = Optional.of(word);
+            return this;
+        }
 
         Mx(List<NextHop> hops, String from, Optional<String> note, boolean secure) {
             this.hops = hops;

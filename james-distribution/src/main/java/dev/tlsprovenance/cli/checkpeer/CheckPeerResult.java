@@ -12,9 +12,10 @@ import java.util.Optional;
  *                    {@code command-line} ({@code --level})
  * @param hopsFrom    how the next hops were found: {@code route}, {@code mx}, {@code mx-fallback} (no MX: the
  *                    domain itself), {@code command-line} ({@code [host]:port}) or {@code none} (DNS failed)
+ * @param dnsResultType with {@code none}: {@code dnssec-invalid} when a DNSSEC MX lookup was BOGUS or indeterminate
  */
 public record CheckPeerResult(String target, Optional<String> domain, String row, PeerLevel level, String levelSource,
-                              String hopsFrom, Optional<String> dnsNote, List<HopCheck> hops) {
+                              String hopsFrom, Optional<String> dnsNote, Optional<String> dnsResultType, List<HopCheck> hops) {
 
     public CheckPeerResult {
         hops = List.copyOf(hops);
@@ -34,6 +35,9 @@ public record CheckPeerResult(String target, Optional<String> domain, String row
     public Optional<String> resultType() {
         if (outcome() == Outcome.DELIVER) {
             return Optional.empty();
+        }
+        if (hops.isEmpty()) {
+            return dnsResultType;
         }
         return hops.stream().map(HopCheck::resultType).flatMap(Optional::stream).findFirst();
     }

@@ -47,10 +47,13 @@ final class PeerJudge {
     private Verdict decide(String host, List<String> referenceNames, PeerLevel level, OutboundTls tls,
                            PeerObservation seen, Optional<TlsaCheck> tlsa) {
         if (!seen.connected()) {
-            return Verdict.of(Outcome.DEFER, CertificateVerification.notPresented(), seen.failure().orElse("no session"));
+            String why = seen.failure().orElse("no session");
+            return Verdict.of(Outcome.DEFER, CertificateVerification.notPresented(), why)
+                .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notPresented()), Optional.of(why)));
         }
         if (level == PeerLevel.NONE) {
-            return Verdict.of(Outcome.DELIVER, CertificateVerification.notChecked(), "level none: cleartext, TLS not tried");
+            return Verdict.of(Outcome.DELIVER, CertificateVerification.notChecked(), seen.encrypted()
+                ? "level none: implicit TLS (the port speaks nothing else), certificate not checked" : "level none: cleartext, STARTTLS not tried");
         }
         if (level.isDane() && tlsa.isPresent() && tlsa.get().status().isFailure()) {
             return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), "TLSA lookup of " + tlsa.get().queryName()

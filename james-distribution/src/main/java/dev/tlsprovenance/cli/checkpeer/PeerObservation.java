@@ -17,7 +17,7 @@ public record PeerObservation(String address, String greeting, List<String> ehlo
 
     /** What became of TLS on the session. */
     public enum StartTls {
-        /** TLS was not tried (level {@code none}) or the connection failed before EHLO. */
+        /** TLS was not tried (level {@code none}), or the session ended before mail could be sent (see failure). */
         NOT_TRIED,
         /** EHLO did not list STARTTLS. */
         NOT_OFFERED,
@@ -44,7 +44,10 @@ public record PeerObservation(String address, String greeting, List<String> ehlo
         return startTls == StartTls.ESTABLISHED || startTls == StartTls.IMPLICIT;
     }
 
-    /** False when the session ended before TLS could be tried: no connection, a bad greeting or EHLO. */
+    /**
+     * False when the session ended where no level could send mail: no connection, a refused greeting or EHLO, a
+     * failed implicit-TLS handshake, a TLS session that broke right after its handshake.
+     */
     public boolean connected() {
         return startTls != StartTls.NOT_TRIED || failure.isEmpty();
     }

@@ -59,8 +59,9 @@ final class PeerSession {
                 try {
                     session = client.upgradeToTls(tls.socketFactory(), host, port, tls.protocols());
                 } catch (IOException e) {
-                    return new PeerObservation(reached, "", List.of(), StartTls.HANDSHAKE_FAILED, Optional.empty(),
-                        Optional.empty(), List.of(), Optional.of("TLS handshake failed: " + describe(e)));
+                    // No cleartext to fall back to on an SMTPS port: the attempt fails at every level, as in the delivery.
+                    return failed(reached, "", List.of(), Optional.empty(), Optional.empty(), List.of(),
+                        "TLS handshake failed: " + describe(e));
                 }
                 startTls = StartTls.IMPLICIT;
                 protocol = Optional.of(session.getProtocol());
@@ -70,11 +71,11 @@ final class PeerSession {
             SmtpReply hello = client.readReply();
             greeting = String.join(" ", hello.lines());
             if (!hello.isPositive()) {
-                return failed(reached, greeting, keywords, startTls, protocol, cipher, chain, "greeting refused: " + hello);
+                return failed(reached, greeting, keywords, protocol, cipher, chain, "greeting refused: " + hello);
             }
             SmtpReply ehlo = ehlo(client);
             if (!ehlo.isPositive()) {
-                return failed(reached, greeting, keywords, startTls, protocol, cipher, chain, "EHLO and HELO refused: " + ehlo);
+                return failed(reached, greeting, keywords, protocol, cipher, chain, "EHLO and HELO refused: " + ehlo);
             }
             keywords = ehlo.ehloKeywords();
             if (implicitTls || !tryTls) {
@@ -103,12 +104,13 @@ final class PeerSession {
                 client.command("EHLO " + heloName);
             } catch (IOException e) {
                 // TLS 1.3: a server refusing our client certificate says so on the first exchange after the handshake.
-                return new PeerObservation(reached, greeting, keywords, StartTls.HANDSHAKE_FAILED, protocol, cipher, chain,
-                    Optional.of("TLS session failed right after the handshake: " + describe(e)));
+                // The delivery gives up on this attempt too (no cleartext retry once TLS was established).
+                return failed(reached, greeting, keywords, protocol, cipher, chain,
+                    "TLS session failed right after the handshake: " + describe(e));
             }
             return new PeerObservation(reached, greeting, keywords, StartTls.ESTABLISHED, protocol, cipher, chain, Optional.empty());
         } catch (IOException e) {
-            return failed(reached, greeting, keywords, startTls, protocol, cipher, chain,
+            return failed(reached, greeting, keywords, protocol, cipher, chain,
                 "connection to " + host + ":" + port + " lost: " + describe(e));
         } finally {
             client.quitQuietly();
@@ -120,11 +122,11 @@ final class PeerSession {
         return ehlo.isPositive() ? ehlo : client.command("HELO " + heloName);
     }
 
-    private static PeerObservation failed(String address, String greeting, List<String> keywords, StartTls startTls,
+    /** A session that ended before mail could be sent at any level: what was seen until then is kept for the report. */
+    private static PeerObservation failed(String address, String greeting, List<String> keywords,
                                           Optional<String> protocol, Optional<String> cipher,
                                           List<X509Certificate> chain, String failure) {
-        return new PeerObservation(address, greeting, keywords, startTls == StartTls.IMPLICIT ? startTls : StartTls.NOT_TRIED,
-            protocol, cipher, chain, Optional.of(failure));
+        return new PeerObservation(address, greeting, keywords, StartTls.NOT_TRIED, protocol, cipher, chain, Optional.of(failure));
     }
 
     private static List<X509Certificate> peerChain(SSLSession session) {

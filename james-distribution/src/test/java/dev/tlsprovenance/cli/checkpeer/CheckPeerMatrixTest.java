@@ -66,7 +66,11 @@ class CheckPeerMatrixTest {
         /** Good certificate, but its row pins another certificate and its TLSA names another key. */
         WRONG_PIN("pinned"),
         /** Test-CA certificate for other.peers.test; TLSA 2 1 1 of the test intermediate (DANE-TA checks names). */
-        WRONG_NAME("named");
+        WRONG_NAME("named"),
+        /** Offers STARTTLS and answers it with 454; no TLSA. */
+        REFUSES_STARTTLS("refusing"),
+        /** TLS from the first byte (SMTPS), certificate from the test CA; TLSA 3 1 1 of its key. */
+        IMPLICIT_TLS("smtps");
 
         final String label;
 
@@ -125,6 +129,11 @@ class CheckPeerMatrixTest {
         named.put(PeerLevel.SECURE, Expect.refused("failed", "certificate-host-mismatch"));
         named.put(PeerLevel.DANE, Expect.refused("failed", "certificate-host-mismatch"));
         named.put(PeerLevel.DANE_ONLY, Expect.refused("failed", "certificate-host-mismatch"));
+        Map<PeerLevel, Expect> refusing = EXPECTED.get(Kind.REFUSES_STARTTLS);
+        plain.forEach((level, expect) -> refusing.put(level, "starttls-not-supported".equals(expect.resultType)
+            ? Expect.refused(expect.verify, "starttls-refused") : expect));
+        Map<PeerLevel, Expect> smtps = EXPECTED.get(Kind.IMPLICIT_TLS);
+        ca.forEach((level, expect) -> smtps.put(level, Expect.delivers("implicit-tls", expect.verify)));
     }
 
     @TempDir
@@ -141,21 +150,28 @@ class CheckPeerMatrixTest {
         CERTIFICATES.put(Kind.SELF_SIGNED, PKI.selfSigned(Kind.SELF_SIGNED.host()));
         CERTIFICATES.put(Kind.WRONG_PIN, PKI.peer(Kind.WRONG_PIN.host()));
         CERTIFICATES.put(Kind.WRONG_NAME, PKI.peer("other.peers.test"));
+        CERTIFICATES.put(Kind.REFUSES_STARTTLS, PKI.peer(Kind.REFUSES_STARTTLS.host()));
+        CERTIFICATES.put(Kind.IMPLICIT_TLS, PKI.peer(Kind.IMPLICIT_TLS.host()));
         for (Kind kind : Kind.values()) {
-            PEERS.put(kind, kind == Kind.NO_STARTTLS ? TestSmtpPeer.cleartextOnly()
-                : TestSmtpPeer.builder().serverName(kind.host()).identity(CERTIFICATES.get(kind)).start());
+            TestSmtpPeer.Builder peer = TestSmtpPeer.builder().serverName(kind.host());
+            PEERS.put(kind, switch (kind) {
+                case NO_STARTTLS -> TestSmtpPeer.cleartextOnly();
+                case REFUSES_STARTTLS -> peer.identity(CERTIFICATES.get(kind)).refuseStartTls().start();
+                case IMPLICIT_TLS -> peer.identity(CERTIFICATES.get(kind)).implicitTls().start();
+                default -> peer.identity(CERTIFICATES.get(kind)).start();
+            });
         }
         TestCertificate unrelated = PKI.peer("unrelated.peers.test");
-        TestZone.Builder zone = TestZone.signed("peers.test");
+        TestZone.Builder zone = TestZone.signed("peers.test").record("@", 300, "MX", "10 ca");
         List<String> rows = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             int port = PEERS.get(kind).port();
             zone.record(kind.label, 300, "A", "127.0.0.1");
             String tlsa = switch (kind) {
-                case CA, SELF_SIGNED -> spki(CERTIFICATES.get(kind));
+                case CA, SELF_SIGNED, IMPLICIT_TLS -> spki(CERTIFICATES.get(kind));
                 case WRONG_PIN -> spki(unrelated);
                 case WRONG_NAME -> TlsaRecord.forCertificate(2, 1, 1, PKI.intermediate().certificate()).presentation();
-                case NO_STARTTLS -> null;
+                case NO_STARTTLS, REFUSES_STARTTLS -> null;
             };
             if (tlsa != null) {
                 zone.record("_" + port + "._tcp." + kind.label, 300, "TLSA", tlsa);
@@ -163,9 +179,11 @@ class CheckPeerMatrixTest {
             TestCertificate pinnedCertificate = kind == Kind.WRONG_PIN ? unrelated
                 : kind == Kind.NO_STARTTLS ? unrelated : CERTIFICATES.get(kind);
             rows.add(kind.destination() + " outbound=fingerprint pins=" + pinnedCertificate.sha256Fingerprint()
-                + " route=[" + kind.host() + "]:" + port);
+                + " route=" + (kind == Kind.IMPLICIT_TLS ? "smtps:" : "") + "[" + kind.host() + "]:" + port);
         }
-        TestDnsNamespace namespace = TestDnsNamespace.builder().zone(TestZone.signed("test")).zone(zone).build();
+        TestDnsNamespace namespace = TestDnsNamespace.builder().zone(TestZone.signed("test")).zone(zone)
+            .zone(TestZone.signed("broken.test").brokenSignatures().record("@", 300, "MX", "10 mx").record("mx", 300, "A", "127.0.0.1"))
+            .build();
         dns = TestDnssecServer.start(namespace);
         Files.createDirectories(home.resolve("conf"));
         Files.write(home.resolve("conf/tls-policy.conf"), rows);
@@ -211,9 +229,11 @@ class CheckPeerMatrixTest {
             assertThat(hop.get("result-type").asText()).as(run.output).isEqualTo(expect.resultType);
             assertThat(result.get("result-type").asText()).isEqualTo(expect.resultType);
         }
-        boolean tlsTried = level != PeerLevel.NONE && kind != Kind.NO_STARTTLS;
-        assertThat(hop.get("starttls").asText()).isEqualTo(level == PeerLevel.NONE ? "not-tried"
-            : kind == Kind.NO_STARTTLS ? "not-offered" : "established");
+        boolean cleartextOnly = kind == Kind.NO_STARTTLS || kind == Kind.REFUSES_STARTTLS;
+        boolean tlsTried = kind == Kind.IMPLICIT_TLS || (level != PeerLevel.NONE && !cleartextOnly);
+        assertThat(hop.get("starttls").asText()).isEqualTo(kind == Kind.IMPLICIT_TLS ? "implicit"
+            : level == PeerLevel.NONE ? "not-tried" : kind == Kind.NO_STARTTLS ? "not-offered"
+            : kind == Kind.REFUSES_STARTTLS ? "refused" : "established");
         if (tlsTried) {
             assertThat(hop.get("protocol").asText()).startsWith("TLSv1.");
             assertThat(hop.get("cipher").asText()).startsWith("TLS_");
@@ -229,7 +249,7 @@ class CheckPeerMatrixTest {
         JsonNode tlsa = hop.get("tlsa");
         assertThat(tlsa.get("query").asText()).isEqualTo("_" + PEERS.get(kind).port() + "._tcp." + kind.host());
         assertThat(tlsa.get("dnssec").asText()).isEqualTo("secure");
-        assertThat(tlsa.get("records")).hasSize(kind == Kind.NO_STARTTLS ? 0 : 1);
+        assertThat(tlsa.get("records")).hasSize(cleartextOnly ? 0 : 1);
         if (tlsTried) {
             assertThat(tlsa.get("records").get(0).get("matched").asBoolean()).isEqualTo(kind != Kind.WRONG_PIN);
         }
@@ -279,13 +299,48 @@ class CheckPeerMatrixTest {
     }
 
     @Test
-    void bracketedHostNoRowRoutesToIsJudgedAtSecure() throws IOException {
+    void bracketedHostNoRowRoutesToIsJudgedAtDaneWhenDnssecIsAvailable() throws IOException {
         Run run = checkPeer("[localhost]:" + PEERS.get(Kind.CA).port(), "--json");
 
         assertThat(run.exitCode).as(run.output + run.error).isZero();
         JsonNode result = JSON.readTree(run.output);
-        assertThat(result.get("level").asText()).isEqualTo("secure");
+        assertThat(result.get("level").asText()).isEqualTo("dane");
         assertThat(result.get("level-source").asText()).isEqualTo("check-peer-default");
+        assertThat(result.get("hops").get(0).get("reason").asText()).contains(": level dane delivers as may");
+    }
+
+    @Test
+    void aDomainWithoutRowGoesToItsDnssecSecureMxHostsOnPort25AtTheDefaultLevel() throws IOException {
+        Run run = checkPeer("peers.test", "--json");
+
+        assertThat(run.error).isEmpty();
+        JsonNode result = JSON.readTree(run.output);
+        assertThat(result.get("row").asText()).isEqualTo("built-in default");
+        assertThat(result.get("level").asText()).isEqualTo("may");
+        assertThat(result.get("level-source").asText()).isEqualTo("default");
+        assertThat(result.get("hops-from").asText()).isEqualTo("mx");
+        assertThat(result.get("dns").asText()).isEqualTo("MX records DNSSEC-secure");
+        JsonNode hop = result.get("hops").get(0);
+        assertThat(hop.get("next-hop").asText()).isEqualTo("ca.peers.test:25");
+        assertThat(hop.get("tlsa").get("query").asText()).isEqualTo("_25._tcp.ca.peers.test");
+        assertThat(hop.get("tlsa").get("dnssec").asText()).isEqualTo("secure");
+        // Nothing of ours listens on 127.0.0.1:25: the mail would wait.
+        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        assertThat(result.get("result").asText()).isEqualTo("defer");
+        assertThat(hop.get("session").asText()).startsWith("cannot connect to ca.peers.test:25");
+    }
+
+    @Test
+    void aBogusMxAnswerDefersWithDnssecInvalid() throws IOException {
+        Run run = checkPeer("broken.test", "--json");
+
+        assertThat(run.exitCode).as(run.output).isEqualTo(1);
+        JsonNode result = JSON.readTree(run.output);
+        assertThat(result.get("hops-from").asText()).isEqualTo("none");
+        assertThat(result.get("hops")).isEmpty();
+        assertThat(result.get("result").asText()).isEqualTo("defer");
+        assertThat(result.get("result-type").asText()).isEqualTo("dnssec-invalid");
+        assertThat(result.get("dns").asText()).startsWith("MX lookup of broken.test is BOGUS");
     }
 
     @Test
