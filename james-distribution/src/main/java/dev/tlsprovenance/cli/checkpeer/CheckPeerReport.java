@@ -6,8 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -159,8 +157,13 @@ public final class CheckPeerReport {
         if (!seen.ehloKeywords().isEmpty()) {
             out.println("    EHLO: " + String.join(" ", seen.ehloKeywords()));
         }
-        out.println("    TLS: " + seen.startTls().token() + seen.failure().map(f -> " (" + f + ")").orElse("")
-            + seen.protocol().map(p -> ", " + p).orElse("") + seen.cipher().map(c -> ", " + c).orElse(""));
+        if (seen.connected()) {
+            out.println("    TLS: " + seen.startTls().token() + seen.failure().map(f -> " (" + f + ")").orElse("")
+                + seen.protocol().map(p -> ", " + p).orElse("") + seen.cipher().map(c -> ", " + c).orElse(""));
+        } else {
+            out.println("    session ended: " + seen.failure().orElse("")
+                + seen.protocol().map(p -> " (after a " + p + " handshake)").orElse(""));
+        }
         for (int i = 0; i < seen.chain().size(); i++) {
             X509Certificate certificate = seen.chain().get(i);
             out.println("    certificate " + i + ": " + certificate.getSubjectX500Principal().getName());

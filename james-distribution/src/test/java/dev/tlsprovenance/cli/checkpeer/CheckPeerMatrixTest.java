@@ -70,7 +70,9 @@ class CheckPeerMatrixTest {
         /** Offers STARTTLS and answers it with 454; no TLSA. */
         REFUSES_STARTTLS("refusing"),
         /** TLS from the first byte (SMTPS), certificate from the test CA; TLSA 3 1 1 of its key. */
-        IMPLICIT_TLS("smtps");
+        IMPLICIT_TLS("smtps"),
+        /** Offers STARTTLS, answers 220, then drops the connection in the middle of the handshake; no TLSA. */
+        HANDSHAKE_DROP("dropping");
 
         final String label;
 
@@ -132,6 +134,9 @@ class CheckPeerMatrixTest {
         Map<PeerLevel, Expect> refusing = EXPECTED.get(Kind.REFUSES_STARTTLS);
         plain.forEach((level, expect) -> refusing.put(level, "starttls-not-supported".equals(expect.resultType)
             ? Expect.refused(expect.verify, "starttls-refused") : expect));
+        Map<PeerLevel, Expect> dropping = EXPECTED.get(Kind.HANDSHAKE_DROP);
+        plain.forEach((level, expect) -> dropping.put(level, "starttls-not-supported".equals(expect.resultType)
+            ? Expect.refused(expect.verify, "handshake-failed") : expect));
         Map<PeerLevel, Expect> smtps = EXPECTED.get(Kind.IMPLICIT_TLS);
         ca.forEach((level, expect) -> smtps.put(level, Expect.delivers("implicit-tls", expect.verify)));
     }
@@ -152,12 +157,14 @@ class CheckPeerMatrixTest {
         CERTIFICATES.put(Kind.WRONG_NAME, PKI.peer("other.peers.test"));
         CERTIFICATES.put(Kind.REFUSES_STARTTLS, PKI.peer(Kind.REFUSES_STARTTLS.host()));
         CERTIFICATES.put(Kind.IMPLICIT_TLS, PKI.peer(Kind.IMPLICIT_TLS.host()));
+        CERTIFICATES.put(Kind.HANDSHAKE_DROP, PKI.peer(Kind.HANDSHAKE_DROP.host()));
         for (Kind kind : Kind.values()) {
             TestSmtpPeer.Builder peer = TestSmtpPeer.builder().serverName(kind.host());
             PEERS.put(kind, switch (kind) {
                 case NO_STARTTLS -> TestSmtpPeer.cleartextOnly();
                 case REFUSES_STARTTLS -> peer.identity(CERTIFICATES.get(kind)).refuseStartTls().start();
                 case IMPLICIT_TLS -> peer.identity(CERTIFICATES.get(kind)).implicitTls().start();
+                case HANDSHAKE_DROP -> peer.identity(CERTIFICATES.get(kind)).dropDuringHandshake().start();
                 default -> peer.identity(CERTIFICATES.get(kind)).start();
             });
         }
@@ -171,7 +178,7 @@ class CheckPeerMatrixTest {
                 case CA, SELF_SIGNED, IMPLICIT_TLS -> spki(CERTIFICATES.get(kind));
                 case WRONG_PIN -> spki(unrelated);
                 case WRONG_NAME -> TlsaRecord.forCertificate(2, 1, 1, PKI.intermediate().certificate()).presentation();
-                case NO_STARTTLS, REFUSES_STARTTLS -> null;
+                case NO_STARTTLS, REFUSES_STARTTLS, HANDSHAKE_DROP -> null;
             };
             if (tlsa != null) {
                 zone.record("_" + port + "._tcp." + kind.label, 300, "TLSA", tlsa);
@@ -229,11 +236,11 @@ class CheckPeerMatrixTest {
             assertThat(hop.get("result-type").asText()).as(run.output).isEqualTo(expect.resultType);
             assertThat(result.get("result-type").asText()).isEqualTo(expect.resultType);
         }
-        boolean cleartextOnly = kind == Kind.NO_STARTTLS || kind == Kind.REFUSES_STARTTLS;
+        boolean cleartextOnly = kind == Kind.NO_STARTTLS || kind == Kind.REFUSES_STARTTLS || kind == Kind.HANDSHAKE_DROP;
         boolean tlsTried = kind == Kind.IMPLICIT_TLS || (level != PeerLevel.NONE && !cleartextOnly);
         assertThat(hop.get("starttls").asText()).isEqualTo(kind == Kind.IMPLICIT_TLS ? "implicit"
             : level == PeerLevel.NONE ? "not-tried" : kind == Kind.NO_STARTTLS ? "not-offered"
-            : kind == Kind.REFUSES_STARTTLS ? "refused" : "established");
+            : kind == Kind.REFUSES_STARTTLS ? "refused" : kind == Kind.HANDSHAKE_DROP ? "handshake-failed" : "established");
         if (tlsTried) {
             assertThat(hop.get("protocol").asText()).startsWith("TLSv1.");
             assertThat(hop.get("cipher").asText()).startsWith("TLS_");
