@@ -46,14 +46,18 @@ final class PeerJudge {
 
     private Verdict decide(String host, List<String> referenceNames, PeerLevel level, OutboundTls tls,
                            PeerObservation seen, Optional<TlsaCheck> tlsa) {
+        X509Certificate[] chain = seen.chain().toArray(new X509Certificate[0]);
         if (!seen.connected()) {
             String why = seen.failure().orElse("no session");
-            return Verdict.of(Outcome.DEFER, CertificateVerification.notPresented(), why)
-                .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notPresented()), Optional.of(why)));
+            return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), why)
+                .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(why)));
         }
         if (level == PeerLevel.NONE) {
-            return Verdict.of(Outcome.DELIVER, CertificateVerification.notChecked(), seen.encrypted()
-                ? "level none: implicit TLS (the port speaks nothing else), certificate not checked" : "level none: cleartext, STARTTLS not tried");
+            // As the delivery records it: an SMTPS hop is TLS even at none, and its chain is checked for the record.
+            return seen.encrypted()
+                ? Verdict.of(Outcome.DELIVER, tls.check().check(OutboundLevel.NONE, chain, host),
+                    "level none: implicit TLS (the port speaks nothing else), certificate not enforced")
+                : Verdict.of(Outcome.DELIVER, CertificateVerification.notChecked(), "level none: cleartext, STARTTLS not tried");
         }
         if (level.isDane() && tlsa.isPresent() && tlsa.get().status().isFailure()) {
             return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), "TLSA lookup of " + tlsa.get().queryName()
@@ -64,17 +68,18 @@ final class PeerJudge {
         if (!seen.encrypted()) {
             String why = seen.failure().orElse("no TLS");
             if (level == PeerLevel.MAY || (level == PeerLevel.DANE && !daneApplies)) {
-                return Verdict.of(Outcome.DELIVER, CertificateVerification.notPresented(),
-                    why + ": level " + level.token() + " delivers in cleartext");
+                // The delivery records a broken handshake as a failed check before it starts over in cleartext.
+                CertificateVerification recorded = seen.startTls() == PeerObservation.StartTls.HANDSHAKE_FAILED
+                    ? CertificateVerification.failed(tls.check().trust().name(), why) : CertificateVerification.notChecked();
+                return Verdict.of(Outcome.DELIVER, recorded, why + ": level " + level.token() + " delivers in cleartext");
             }
             if (level == PeerLevel.DANE_ONLY && !daneApplies) {
-                return Verdict.of(Outcome.REFUSE, CertificateVerification.notPresented(), why
+                return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(), why
                     + "; level dane-only needs DNSSEC-secure TLSA records" + noTlsa(tlsa)).type(DANE_REQUIRED);
             }
-            return Verdict.of(Outcome.REFUSE, CertificateVerification.notPresented(), why)
-                .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notPresented()), Optional.of(why)));
+            return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(), why)
+                .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(why)));
         }
-        X509Certificate[] chain = seen.chain().toArray(new X509Certificate[0]);
         if (level.outboundLevel().isPresent()) {
             OutboundLevel rowLevel = level.outboundLevel().get();
             CertificateVerification checked = tls.check().check(rowLevel, chain, host);
