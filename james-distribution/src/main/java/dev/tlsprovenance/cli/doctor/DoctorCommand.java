@@ -165,8 +165,8 @@ public final class DoctorCommand implements Callable<Integer> {
             }
         }
         if (mailDomains.isEmpty()) {
-            findings.add(Finding.warn(DNS_AREA, MailDomains.FILE_NAME, "names no mail domain but localhost: give --domain to "
-                + "see the MTA-STS and TLS-RPT records to publish"));
+            findings.add(Finding.warn(DNS_AREA, MailDomains.FILE_NAME, "no mail domain found (none but localhost in the file; "
+                + "domains added through WebAdmin are not visible here): give --domain to see the MTA-STS and TLS-RPT records to publish"));
         }
         List<String> mxHosts = new ArrayList<>(mxNames.isEmpty() ? certificates.keySet() : new LinkedHashSet<>(mxNames));
         return PublishedRecords.of(certificates, mxHosts, mailDomains);
