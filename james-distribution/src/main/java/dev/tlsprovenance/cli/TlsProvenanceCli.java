@@ -8,11 +8,11 @@ import picocli.CommandLine.Command;
 /**
  * {@code tls-provenance}: the command-line tool of James TLS Provenance, with git-like subcommands
  * ({@code tls-provenance verify message.eml}, {@code tls-provenance probe ...}, {@code tls-provenance doctor},
- * {@code tls-provenance admin-token}, {@code tls-provenance help doctor}).
+ * {@code tls-provenance check-peer partner.test}, {@code tls-provenance admin-token}, {@code tls-provenance help doctor}).
  */
 @Command(name = "tls-provenance", mixinStandardHelpOptions = true, version = "tls-provenance 0.1.0",
     description = "Record, enforce and prove TLS on SMTP hops: checks for a James TLS Provenance server.",
-    subcommands = {VerifyCommand.class, ProbeCommand.class, DoctorCommand.class, AdminTokenCommand.class,
+    subcommands = {VerifyCommand.class, ProbeCommand.class, CheckPeerCommand.class, DoctorCommand.class, AdminTokenCommand.class,
         CommandLine.HelpCommand.class})
 public final class TlsProvenanceCli implements Runnable {
 

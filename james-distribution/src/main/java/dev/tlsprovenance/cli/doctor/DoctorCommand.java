@@ -18,14 +18,18 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
+import dev.tlsprovenance.cli.checkpeer.DnssecResolverSettings;
+import dev.tlsprovenance.dane.DnssecLookups;
 import dev.tlsprovenance.distribution.ConfiguredListener;
 import dev.tlsprovenance.distribution.ListenerConfiguration;
+import dev.tlsprovenance.policy.DomainNames;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,11 +43,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
     description = {"Checks this server's certificate (trusted chain, expiry, revocation, names), its listeners' TLS "
-        + "settings, the TLS policy table and WebAdmin's access control, and says what would break TLS delivery.",
+        + "settings, the TLS policy table (every route= is checked at its row's level, as check-peer does) and WebAdmin's "
+        + "access control, says what would break TLS delivery, and prints the DNS records to publish (TLSA, MTA-STS, TLS-RPT).",
         "Exit code: 0 fine (warnings allowed), 1 something would break TLS delivery, 2 usage error."})
 public final class DoctorCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
     static final int EXIT_PROBLEMS = 1;
+    static final String DNS_AREA = "dns";
 
     @Spec
     CommandSpec spec;
@@ -68,6 +74,11 @@ public final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--offline", description = "Do not fetch CRLs nor connect to smarthosts.")
     boolean offline;
+
+    @Option(names = "--domain", paramLabel = "DOMAIN",
+        description = "A mail domain this server serves (repeatable), for the MTA-STS and TLS-RPT records to publish; "
+            + "default: the domains named in conf/domainlist.xml.")
+    List<String> domains = new ArrayList<>();
 
     private final Clock clock;
 
@@ -102,9 +113,63 @@ public final class DoctorCommand implements Callable<Integer> {
         for (ConfiguredListener listener : listeners) {
             findings.addAll(ListenerCheck.check(listener, probe));
         }
-        findings.addAll(PolicyCheck.check(home, conf, !offline));
+        Optional<DnssecLookups> lookups = Optional.empty();
+        try {
+            lookups = DnssecResolverSettings.resolve(conf, Optional.empty(), Optional.empty()).map(DnssecLookups::new);
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            findings.add(Finding.fail(PolicyCheck.AREA, DnssecResolverSettings.FILE_NAME, e.getMessage()));
+        }
+        findings.addAll(PolicyCheck.check(home, conf, !offline, heloName(listeners), lookups));
         findings.addAll(WebAdminCheck.check(home));
-        return new DoctorReport(findings);
+        return new DoctorReport(findings, published(listeners, conf, findings));
+    }
+
+    private static String heloName(List<ConfiguredListener> listeners) {
+        return listeners.stream().filter(listener -> listener.file().startsWith("smtp"))
+            .map(ConfiguredListener::helloName).flatMap(Optional::stream).findFirst().orElse("localhost");
+    }
+
+    /** The records for the SMTP host names (hello names, --mx-name) and the mail domains, from the certificates found. */
+    private PublishedRecords published(List<ConfiguredListener> listeners, Path conf, List<Finding> findings) {
+        Map<String, X509Certificate> certificates = new LinkedHashMap<>();
+        X509Certificate first = null;
+        for (ConfiguredListener listener : listeners) {
+            if (!listener.file().startsWith("smtp") || !listener.usesTls()) {
+                continue;
+            }
+            try {
+                X509Certificate leaf = ServerIdentity.load(home, listener).leaf();
+                first = first == null ? leaf : first;
+                X509Certificate certificate = leaf;
+                listener.helloName().ifPresent(name -> certificates.putIfAbsent(name, certificate));
+            } catch (IOException e) {
+                // reported by the certificate check
+            }
+        }
+        if (first == null) {
+            return PublishedRecords.none();
+        }
+        for (String mx : mxNames) {
+            certificates.putIfAbsent(mx, first);
+        }
+        List<String> mailDomains = new ArrayList<>();
+        for (String domain : domains) {
+            mailDomains.add(DomainNames.strictCanonical(domain).orElseThrow(() ->
+                new picocli.CommandLine.ParameterException(spec.commandLine(), "--domain: not a domain name: " + domain)));
+        }
+        if (mailDomains.isEmpty()) {
+            try {
+                mailDomains.addAll(MailDomains.read(conf));
+            } catch (IOException e) {
+                findings.add(Finding.warn(DNS_AREA, MailDomains.FILE_NAME, e.getMessage()));
+            }
+        }
+        if (mailDomains.isEmpty()) {
+            findings.add(Finding.warn(DNS_AREA, MailDomains.FILE_NAME, "no mail domain found (none but localhost in the file; "
+                + "domains added through WebAdmin are not visible here): give --domain to see the MTA-STS and TLS-RPT records to publish"));
+        }
+        List<String> mxHosts = new ArrayList<>(mxNames.isEmpty() ? certificates.keySet() : new LinkedHashSet<>(mxNames));
+        return PublishedRecords.of(certificates, mxHosts, mailDomains);
     }
 
     private List<Finding> certificates(List<ConfiguredListener> listeners) throws IOException, GeneralSecurityException {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tlsprovenance.cli.TlsProvenanceCli;
+import dev.tlsprovenance.testing.peer.TestSmtpPeer;
 import dev.tlsprovenance.testing.pki.TestCertificate;
 import dev.tlsprovenance.testing.pki.TestPki;
 import dev.tlsprovenance.testing.pki.TestTls;
@@ -177,23 +178,25 @@ class DoctorCommandTest {
     }
 
     @Test
-    void unreachableSmarthostFailsAndReachableOnePasses() throws IOException {
+    void unreachableSmarthostFailsAndOneThatTakesMailAtItsLevelPasses() throws IOException {
         installServerCertificate(PKI.server());
-        try (ServerSocket reachable = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (TestSmtpPeer reachable = TestSmtpPeer.builder().identity(PKI.peer("up.example.test")).start()) {
             int closedPort;
             try (ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 closedPort = closed.getLocalPort();
             }
             Files.writeString(home.resolve("conf/tls-policy.conf"),
-                "up.example.test outbound=encrypt route=[127.0.0.1]:" + reachable.getLocalPort() + "\n"
+                "up.example.test outbound=encrypt route=[127.0.0.1]:" + reachable.port() + "\n"
                     + "down.example.test outbound=encrypt route=[127.0.0.1]:" + closedPort + "\n");
 
             Result result = doctor("--trust", rootPem.toString());
 
             assertThat(result.exitCode).isEqualTo(1);
             assertThat(result.output)
-                .contains("[OK  ] up.example.test (tls-policy.conf:1): route 127.0.0.1:" + reachable.getLocalPort() + " accepts connections")
+                .containsPattern("\\[OK  \\] up.example.test \\(tls-policy.conf:1\\): route 127.0.0.1:" + reachable.port()
+                    + " takes mail at level encrypt \\(TLS established TLSv1.[23], verify ")
                 .contains("[FAIL] down.example.test (tls-policy.conf:2): route 127.0.0.1:" + closedPort + " unreachable");
+            assertThat(reachable.transactions()).isEmpty();
         }
     }
 
