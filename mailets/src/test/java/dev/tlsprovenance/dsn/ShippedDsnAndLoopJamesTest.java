@@ -53,6 +53,9 @@ class ShippedDsnAndLoopJamesTest {
         .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withCoreHandlersPackage("dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers")
         .withConfFile("tls-policy.conf", policy(""))
+        // the shipped mailet container names conf/dane.properties; the rows above decide every destination, so no
+        // DNSSEC lookup is made
+        .withConfFile("dane.properties", shipped("dane.properties"))
         .withMailetContainer(shippedMailetContainer())
         .build();
 
@@ -61,6 +64,14 @@ class ShippedDsnAndLoopJamesTest {
             + "protected.test  inbound=require  outbound=may  route=[localhost]:" + REFUSING_PEER.port() + "\n"
             + extraRows
             + "default         inbound=none  outbound=may\n";
+    }
+
+    private static String shipped(String file) {
+        try {
+            return Files.readString(Path.of("..", "conf", file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The shipped file, with memory repositories, our host name and a test repository in place of mailbox delivery. */

@@ -101,6 +101,11 @@ final class GeneratedAttempts {
             "validation-failure", "handshake-failed");
         nothingSent("tls-material-unusable", "tls-material-unusable",
             "TLS material of the policy unusable: conf/client.pem cannot be read", (String[]) null);
+        nothingSent("dane-required", "dane-required",
+            "DANE required: level dane-only but mx.partner.test publishes no DNSSEC-signed TLSA records", "dane-required");
+        nothingSent("dnssec-invalid", "dnssec-invalid", "DNSSEC bogus answer for the MX of partner.test", "dnssec-invalid");
+        nothingSent("tlsa-invalid", "tlsa-invalid", "DANE tlsa-invalid: no usable TLSA record matched the chain",
+            "tlsa-invalid");
         nothingSent("connection-refused", null, "cannot connect to mx.partner.test:25: Connection refused", (String[]) null);
         nothingSent("dns-failure", null, "temporary DNS failure looking up MX of partner.test", (String[]) null);
     }

@@ -46,7 +46,7 @@ class PolicyCheckSentencesTest {
             }
         }
         softly.assertAll();
-        assertThat(cases).isEqualTo(6 * 3 * 3 * 2);
+        assertThat(cases).isEqualTo(8 * 3 * 3 * 2);
     }
 
     private static void check(SoftAssertions softly, OutboundLevel level, InboundRule rule, String reply, boolean suffix)
@@ -105,6 +105,15 @@ class PolicyCheckSentencesTest {
                 break;
             case MAY:
                 consequences.add("in cleartext otherwise");
+                break;
+            case DANE:
+                consequences.add("goes over TLS authenticated by DANE when the next hop publishes DNSSEC-signed TLSA records");
+                consequences.add("as at level may otherwise");
+                consequences.add("keeps it queued (4.7.5), never cleartext");
+                break;
+            case DANE_ONLY:
+                consequences.add("goes only over TLS authenticated by DANE");
+                consequences.add("it stays queued (4.7.5) and is retried");
                 break;
             default:
                 consequences.add("must go over TLS (at least TLSv1.2)");
