@@ -147,13 +147,7 @@ final class MailClients {
 
     /** Reads the whole INBOX over IMAPS: each message as its raw header block, oldest first. */
     List<String> readInboxHeaders(String user, String password) throws MessagingException, GeneralSecurityException, IOException {
-        Properties properties = new Properties();
-        properties.put("mail.imaps.ssl.socketFactory", trustingServer().getSocketFactory());
-        properties.put("mail.imaps.ssl.checkserveridentity", "true");
-        properties.put("mail.imaps.connectiontimeout", "10000");
-        properties.put("mail.imaps.timeout", "20000");
-        Store store = Session.getInstance(properties).getStore("imaps");
-        store.connect("localhost", server.port("imaps"), user, password);
+        Store store = imapsStore(user, password);
         try {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
@@ -172,11 +166,8 @@ final class MailClients {
         }
     }
 
-    /**
-     * The INBOX's numbering over IMAPS: the UID of each message (oldest first) and UIDNEXT. (Mod-sequences are not
-     * visible: James's JPA mailbox does not offer CONDSTORE.)
-     */
-    InboxNumbers readInboxNumbers(String user, String password) throws MessagingException, GeneralSecurityException, IOException {
+    /** A logged-in IMAPS connection of USER; the server's certificate is checked against conf/keystore.p12. */
+    private Store imapsStore(String user, String password) throws MessagingException, GeneralSecurityException, IOException {
         Properties properties = new Properties();
         properties.put("mail.imaps.ssl.socketFactory", trustingServer().getSocketFactory());
         properties.put("mail.imaps.ssl.checkserveridentity", "true");
@@ -184,6 +175,15 @@ final class MailClients {
         properties.put("mail.imaps.timeout", "20000");
         Store store = Session.getInstance(properties).getStore("imaps");
         store.connect("localhost", server.port("imaps"), user, password);
+        return store;
+    }
+
+    /**
+     * The INBOX's numbering over IMAPS: the UID of each message (oldest first) and UIDNEXT. (Mod-sequences are not
+     * visible: James's JPA mailbox does not offer CONDSTORE.)
+     */
+    InboxNumbers readInboxNumbers(String user, String password) throws MessagingException, GeneralSecurityException, IOException {
+        Store store = imapsStore(user, password);
         try {
             com.sun.mail.imap.IMAPFolder inbox = (com.sun.mail.imap.IMAPFolder) store.getFolder("INBOX");
             // asked before SELECT, so javax.mail asks with STATUS (UIDNEXT)

@@ -79,7 +79,9 @@ class CheckPeerAgreesWithDeliveryTest {
     }
 
     static Stream<Arguments> everyKindAtEveryRowLevel() {
-        return Stream.of(Kind.values()).flatMap(kind -> Stream.of(OutboundLevel.values()).map(level -> Arguments.of(kind, level)));
+        // the DANE levels are decided from DNSSEC answers before a connection is opened (DanePlanner): not a row level
+        return Stream.of(Kind.values()).flatMap(kind -> Stream.of(OutboundLevel.values()).filter(level -> !level.isDane())
+            .map(level -> Arguments.of(kind, level)));
     }
 
     @ParameterizedTest(name = "{0} at {1}")
