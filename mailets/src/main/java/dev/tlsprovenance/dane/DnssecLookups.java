@@ -153,6 +153,21 @@ public final class DnssecLookups {
         return lookup(host, Type.AAAA, r -> ((AAAARecord) r).getAddress());
     }
 
+    /**
+     * The TXT records at {@code name}, each as its character-strings in DNS order, decoded as UTF-8 (a caller
+     * concatenates them when its record format says so, as MTA-STS and TLS-RPT do). The status is given as for the
+     * other lookups; MTA-STS does not need a SECURE answer but uses the same resolver.
+     */
+    public DnssecAnswer<List<String>> txt(String name) {
+        return lookup(name, Type.TXT, r -> {
+            List<String> strings = new ArrayList<>();
+            for (byte[] string : ((TXTRecord) r).getStringsAsByteArrays()) {
+                strings.add(new String(string, StandardCharsets.UTF_8));
+            }
+            return List.copyOf(strings);
+        });
+    }
+
     /** The TLSA records at exactly {@code _25._tcp.<host>} (no base-domain logic; see {@link #tlsaForHost}). */
     public DnssecAnswer<TLSARecord> tlsa(String host) {
         return tlsa(host, SMTP_PORT);
