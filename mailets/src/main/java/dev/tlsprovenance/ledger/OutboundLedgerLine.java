@@ -92,7 +92,8 @@ public final class OutboundLedgerLine {
 
     /** The RFC 8460 result type (or our word, {@link TlsMetricNames#TLS_FAILURE_REASONS}) of a failed attempt. */
     public Optional<String> resultType() {
-        return TlsMetricNames.tlsFailureReason(record, nothingSentBecause);
+        Optional<String> attempt = TlsMetricNames.tlsFailureReason(record, nothingSentBecause);
+        return attempt.isPresent() ? attempt : policy.stsResultType();
     }
 
     public ObjectNode toJson() {

@@ -33,6 +33,8 @@ public final class TlsMetricNames {
             "dane-required", "dnssec-invalid", "tlsa-invalid");
     /** How a DANE verification failure starts its reason: {@code DANE <result-type>: <detail>}. */
     public static final String DANE_FAILURE_PREFIX = "DANE ";
+    /** How an MTA-STS check failure starts its reason: {@code MTA-STS <result-type>: <detail>}. */
+    public static final String STS_FAILURE_PREFIX = "MTA-STS ";
     /** How a DNSSEC failure that deferred a destination or host starts its diagnostic. */
     public static final String DNSSEC_FAILURE_PREFIX = "DNSSEC ";
     /** How a {@code dane-only} refusal starts its diagnostic. */
@@ -78,6 +80,10 @@ public final class TlsMetricNames {
             if (dane.isPresent()) {
                 return dane;
             }
+            Optional<String> sts = stsWord(verification.reason());
+            if (sts.isPresent()) {
+                return sts;
+            }
             String why = verification.reason().toLowerCase(Locale.ROOT);
             if (why.startsWith("name mismatch")) {
                 return Optional.of("certificate-host-mismatch");
@@ -103,6 +109,10 @@ public final class TlsMetricNames {
         Optional<String> dane = daneWord(why);
         if (dane.isPresent()) {
             return dane;
+        }
+        Optional<String> sts = stsWord(why);
+        if (sts.isPresent()) {
+            return sts;
         }
         if (why.startsWith(DNSSEC_FAILURE_PREFIX)) {
             return Optional.of("dnssec-invalid");
@@ -132,6 +142,16 @@ public final class TlsMetricNames {
         }
         int colon = reason.indexOf(':');
         String word = colon < 0 ? "" : reason.substring(DANE_FAILURE_PREFIX.length(), colon);
+        return Optional.of(TLS_FAILURE_REASONS.contains(word) ? word : "validation-failure");
+    }
+
+    /** {@code MTA-STS certificate-host-mismatch: ...} -&gt; {@code certificate-host-mismatch}. */
+    private static Optional<String> stsWord(String reason) {
+        if (!reason.startsWith(STS_FAILURE_PREFIX)) {
+            return Optional.empty();
+        }
+        int colon = reason.indexOf(':');
+        String word = colon < 0 ? "" : reason.substring(STS_FAILURE_PREFIX.length(), colon);
         return Optional.of(TLS_FAILURE_REASONS.contains(word) ? word : "validation-failure");
     }
 
