@@ -33,8 +33,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * is {@code delivered}, {@code deferred} (stays queued for a retry) or {@code failed} (bounced); {@code code} and
  * {@code reply} are the peer's when it answered, {@code status} the enhanced status, {@code reason} ours when the
  * failure was ours (TLS, network, DNS). After {@code row}: the {@link PolicyFacts} ({@code policy-source},
- * {@code dnssec}, {@code tlsa}) and, for an attempt that failed for a TLS, DANE or DNSSEC reason, {@code result-type}
- * ({@link TlsMetricNames#tlsFailureReason}: the word the metrics and the log line use).
+ * {@code dnssec}, {@code tlsa}) and, for an attempt that sent nothing because of a TLS, DANE or DNSSEC reason,
+ * {@code result-type} ({@link TlsMetricNames#resultType}: the word the metrics and the log line use).
  */
 public final class OutboundLedgerLine {
     public static final String ROW = "row";
@@ -92,8 +92,7 @@ public final class OutboundLedgerLine {
 
     /** The RFC 8460 result type (or our word, {@link TlsMetricNames#TLS_FAILURE_REASONS}) of a failed attempt. */
     public Optional<String> resultType() {
-        Optional<String> attempt = TlsMetricNames.tlsFailureReason(record, nothingSentBecause);
-        return attempt.isPresent() ? attempt : policy.stsResultType();
+        return TlsMetricNames.resultType(record, nothingSentBecause, policy.stsResultType());
     }
 
     public ObjectNode toJson() {

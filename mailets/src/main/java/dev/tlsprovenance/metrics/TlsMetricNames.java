@@ -135,6 +135,37 @@ public final class TlsMetricNames {
         return Optional.empty();
     }
 
+    /**
+     * The {@code result-type} of the ledger and the log line: the word of {@link #tlsFailureReason} for an attempt that
+     * sent nothing because of it (a refused or failed TLS, DANE or DNSSEC requirement). An attempt that went on (a
+     * {@code may} hop whose certificate did not verify) has a {@code tls-failures} count but no result type: nothing
+     * failed that the policy demanded.
+     */
+    public static Optional<String> resultType(TlsProvenance attempt, Optional<String> nothingSentBecause) {
+        return nothingSentBecause.isPresent() ? tlsFailureReason(attempt, nothingSentBecause) : Optional.empty();
+    }
+
+    /**
+     * As {@link #resultType(TlsProvenance, Optional)}, and for an attempt that was made: the failure of an MTA-STS
+     * {@code testing} check (recorded, not enforced: RFC 8461 section 5), else the result type of the destination's
+     * MTA-STS policy itself ({@code sts-policy-fetch-error} ...: delivered as without a policy).
+     */
+    public static Optional<String> resultType(TlsProvenance attempt, Optional<String> nothingSentBecause,
+                                              Optional<String> policyResultType) {
+        Optional<String> type = resultType(attempt, nothingSentBecause);
+        if (type.isPresent()) {
+            return type;
+        }
+        CertificateVerification verification = attempt.peerVerification();
+        if (verification.status() == VerificationStatus.FAILED) {
+            Optional<String> sts = stsWord(verification.reason());
+            if (sts.isPresent()) {
+                return sts;
+            }
+        }
+        return policyResultType;
+    }
+
     /** {@code DANE validation-failure: ...} -&gt; {@code validation-failure} (a word of the vocabulary only). */
     private static Optional<String> daneWord(String reason) {
         if (!reason.startsWith(DANE_FAILURE_PREFIX) || reason.startsWith(DANE_REQUIRED_PREFIX)) {

@@ -46,6 +46,7 @@ class DaneDeliveryJamesTest {
     private static final TestSmtpPeer PEER;
     private static final TestDnssecServer DNS;
     private static final String MATCHING;
+    private static final String ISSUER_TA;
 
     static {
         try {
@@ -53,6 +54,7 @@ class DaneDeliveryJamesTest {
             PEER = TestSmtpPeer.builder().serverName("mx.dane.test").identity(leaf).start();
             MATCHING = TlsaRecordSet.of(TlsaRecord.forCertificate(3, 1, 1, leaf.certificate())).policyStrings().get(0);
             String wrong = "3 1 1 " + "00".repeat(32);
+            ISSUER_TA = TlsaRecordSet.of(TlsaRecord.forCertificate(2, 1, 1, leaf.chain().get(1))).policyStrings().get(0);
             String tlsaOwner = "_" + PEER.port() + "._tcp.mx";
             DNS = TestDnssecServer.start(TestDnsNamespace.builder()
                 .zone(TestZone.signed("test"))
@@ -61,6 +63,10 @@ class DaneDeliveryJamesTest {
                 .zone(mxZone(TestZone.signed("bogus.test").brokenSignatures(), tlsaOwner, MATCHING))
                 .zone(mxZone(TestZone.unsigned("plain.test"), tlsaOwner, MATCHING))
                 .zone(mxZone(TestZone.unsigned("strict.test"), tlsaOwner, MATCHING))
+                // DANE-TA: the MX host mx.dane.test is the name in the certificate; ta-wrong.test's own MX host is not
+                .zone(mxZone(TestZone.signed("dane.test"), tlsaOwner, ISSUER_TA))
+                .zone(TestZone.signed("ta-good.test").record("@", 300, "MX", "10 mx.dane.test."))
+                .zone(mxZone(TestZone.signed("ta-wrong.test"), tlsaOwner, ISSUER_TA))
                 .build());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -154,7 +160,7 @@ class DaneDeliveryJamesTest {
 
     private static void assertNothingSentFor(String recipient) {
         assertThat(PEER.transactions()).noneMatch(t -> t.recipients().contains(recipient));
-        assertThat(PEER.commandLog()).noneMatch(l -> l.contains("MAIL FROM") || l.contains(recipient));
+        assertThat(PEER.commandLog()).noneMatch(l -> l.contains(recipient));
         assertThat(PEER.cleartextMessageBytes()).isZero();
     }
 
@@ -198,6 +204,7 @@ class DaneDeliveryJamesTest {
         DeliveredMail dsn = awaitDsnFor("carol@mismatch.test");
         assertThat(dsn.body()).contains("Status: 5.7.5");
         assertThat(PEER.tlsHandshakes()).as("a handshake happened, then nothing").isPositive();
+        assertThat(PEER.commandLog()).noneMatch(l -> l.contains("MAIL FROM"));
         assertNothingSentFor("carol@mismatch.test");
     }
 
@@ -230,6 +237,7 @@ class DaneDeliveryJamesTest {
         assertThat(line.path("level").asText()).isEqualTo("may");
         assertThat(line.has("tlsa")).isFalse();
         assertThat(line.path("verify").asText()).isNotEqualTo("verified");
+        assertThat(line.has("result-type")).as("nothing the policy demanded failed").isFalse();
     }
 
     @Test
@@ -259,6 +267,23 @@ class DaneDeliveryJamesTest {
         assertThat(line.path("trust").asText()).isEqualTo("dane");
         assertThat(tlsaOf(line)).containsExactly(MATCHING);
         assertThat(lineCount("routed.test")).isEqualTo(1);
+    }
+
+    @Test
+    void daneTaChecksTheMxHostNameAsReferenceIdentifier() throws Exception {
+        submit("hal@ta-good.test", "dane-ta good");
+        submit("ivy@ta-wrong.test", "dane-ta wrong name");
+
+        ReceivedTransaction received = PEER.awaitTransactions(1).get(0);
+        assertThat(received.recipients()).containsExactly("hal@ta-good.test");
+        JsonNode good = awaitLedgerLines("ta-good.test", 1).get(0);
+        assertThat(good.path("verify").asText()).isEqualTo("verified");
+        assertThat(tlsaOf(good)).containsExactly(ISSUER_TA);
+        assertThat(good.path("next-hop").asText()).isEqualTo("mx.dane.test:" + PEER.port());
+        JsonNode wrong = awaitLedgerLines("ta-wrong.test", 1).get(0);
+        assertThat(wrong.path("result-type").asText()).isEqualTo("certificate-host-mismatch");
+        assertThat(wrong.path("recipients").get(0).path("status").asText()).isEqualTo("4.7.5");
+        assertNothingSentFor("ivy@ta-wrong.test");
     }
 
     private static long lineCount(String domain) throws IOException {
