@@ -108,6 +108,9 @@ import reactor.core.scheduler.Schedulers;
  *     <!-- <bounceProcessor>bounces</bounceProcessor> -->
  *     <!-- optional: where mail whose next hop is this server itself goes (5.4.6, never sent) -->
  *     <!-- <loopProcessor>loop</loopProcessor> -->
+ *     <!-- optional: DANE, then MTA-STS, for destinations without a row (MTA-STS needs dane) -->
+ *     <!-- <dane>file://conf/dane.properties</dane> -->
+ *     <!-- <mtaSts>file://conf/mta-sts.properties</mtaSts> -->
  *   </mailet>
  * </processor>
  * }</pre>
