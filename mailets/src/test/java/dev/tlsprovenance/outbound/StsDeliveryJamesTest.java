@@ -59,13 +59,17 @@ class StsDeliveryJamesTest {
                 .addSubjectAlternativeName("mta-sts.enforce.sts.test")
                 .addSubjectAlternativeName("mta-sts.mismatch.sts.test")
                 .addSubjectAlternativeName("mta-sts.trial.sts.test")
+                .addSubjectAlternativeName("mta-sts.nofetch.sts.test")
+                .addSubjectAlternativeName("mta-sts.nomx.sts.test")
                 .signedBy(pki.intermediate()).build();
             POLICIES = StsPolicyServer.start(TestTls.builder().identity(policyHost).build().sslContext());
             POLICIES.answer("enforce.sts.test", StsPolicyServer.Answer.policy(policy("enforce", "mx.enforce.sts.test")))
                 .answer("mismatch.sts.test", StsPolicyServer.Answer.policy(policy("enforce", "*.mismatch.sts.test")))
-                .answer("trial.sts.test", StsPolicyServer.Answer.policy(policy("testing", "mx.trial.sts.test")));
+                .answer("trial.sts.test", StsPolicyServer.Answer.policy(policy("testing", "mx.trial.sts.test")))
+                .answer("nofetch.sts.test", StsPolicyServer.Answer.status(404))
+                .answer("nomx.sts.test", StsPolicyServer.Answer.policy(policy("enforce", "mx.elsewhere.test")));
             TestZone.Builder zone = TestZone.unsigned("sts.test");
-            for (String domain : List.of("enforce", "mismatch", "trial")) {
+            for (String domain : List.of("enforce", "mismatch", "trial", "nofetch", "nomx")) {
                 zone.record(domain, 300, "MX", "10 mx." + domain)
                     .record("mx." + domain, 300, "A", "127.0.0.1")
                     .record("_mta-sts." + domain, 300, "TXT", "\"v=STSv1; id=20261202" + domain + ";\"");
@@ -239,5 +243,36 @@ class StsDeliveryJamesTest {
         assertThat(line.path("verify").asText()).isEqualTo("failed");
         assertThat(line.path("result-type").asText()).isEqualTo("certificate-host-mismatch");
         assertThat(line.path("recipients").get(0).path("result").asText()).isEqualTo("delivered");
+    }
+
+    @Test
+    void aPolicyThatCannotBeFetchedIsNoPolicyAndItsResultTypeIsRecorded() throws Exception {
+        submit("erin@nofetch.sts.test", "sts fetch failure");
+
+        ReceivedTransaction received = PEER.awaitTransactions(1).get(0);
+        assertThat(received.recipients()).containsExactly("erin@nofetch.sts.test");
+        JsonNode line = awaitLedgerLines("nofetch.sts.test", 1).get(0);
+        assertThat(line.path("policy-source").asText()).isEqualTo("default");
+        assertThat(line.path("level").asText()).isEqualTo("may");
+        assertThat(line.has("sts-mode")).isFalse();
+        assertThat(line.path("result-type").asText()).isEqualTo("sts-policy-fetch-error");
+        assertThat(line.path("recipients").get(0).path("result").asText()).isEqualTo("delivered");
+        assertThat(POLICIES.requests("nofetch.sts.test")).isEqualTo(1);
+    }
+
+    @Test
+    void anEnforcePolicyMatchingNoMxDefersWithoutConnecting() throws Exception {
+        submit("fay@nomx.sts.test", "sts no matching mx");
+
+        JsonNode line = awaitLedgerLines("nomx.sts.test", 1).get(0);
+        assertThat(line.path("policy-source").asText()).isEqualTo("sts");
+        assertThat(line.path("sts-mode").asText()).isEqualTo("enforce");
+        assertThat(line.path("transport").asText()).isEqualTo("none");
+        assertThat(line.path("result-type").asText()).isEqualTo("validation-failure");
+        assertThat(line.path("transport-reason").asText())
+            .startsWith("MTA-STS validation-failure: no MX host of nomx.sts.test (mx.nomx.sts.test) matches the mx patterns");
+        assertThat(line.path("recipients").get(0).path("status").asText()).isEqualTo("4.7.5");
+        awaitDsnFor("fay@nomx.sts.test");
+        assertThat(PEER.connectionCount()).isZero();
     }
 }
