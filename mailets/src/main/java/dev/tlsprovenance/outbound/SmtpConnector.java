@@ -176,7 +176,8 @@ public final class SmtpConnector {
             if (!tlsRequired(level, hop)) {
                 // Postfix does the same at "may": a broken handshake leaves no usable session, so start over in cleartext.
                 facts.transport(Transport.CLEARTEXT);
-                facts.peerVerification(CertificateVerification.failed(tls.check().trust().name(), e.getMessage()));
+                facts.peerVerification(hop.sts().map(sts -> sts.handshakeFailed(e.getMessage()))
+                    .orElse(CertificateVerification.failed(tls.check().trust().name(), e.getMessage())));
                 throw new CleartextRetry();
             }
             throw e;

@@ -67,6 +67,11 @@ public final class StsAuthentication {
         return failure("starttls-not-supported", why + " (MTA-STS mode testing: delivered without TLS)");
     }
 
+    /** What a broken handshake is recorded as under {@code testing} (delivered anyway, in cleartext, as {@code may}). */
+    CertificateVerification handshakeFailed(String why) {
+        return failure("handshake-failed", why + " (MTA-STS mode testing: delivered without TLS)");
+    }
+
     private CertificateVerification failure(String resultType, String detail) {
         return CertificateVerification.failed(trust.name(), TlsMetricNames.STS_FAILURE_PREFIX + resultType + ": " + detail
             + (enforced() ? "" : " (mode testing: not enforced)"));
