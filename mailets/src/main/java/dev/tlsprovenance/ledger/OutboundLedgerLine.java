@@ -92,7 +92,7 @@ public final class OutboundLedgerLine {
 
     /** The RFC 8460 result type (or our word, {@link TlsMetricNames#TLS_FAILURE_REASONS}) of a failed attempt. */
     public Optional<String> resultType() {
-        return TlsMetricNames.resultType(record, nothingSentBecause);
+        return TlsMetricNames.resultType(record, nothingSentBecause, policy.stsResultType());
     }
 
     public ObjectNode toJson() {

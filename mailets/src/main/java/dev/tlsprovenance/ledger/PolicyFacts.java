@@ -17,13 +17,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ledger and the attempt log line: {@code policy-source} ({@code row}, {@code dane}, {@code sts}, {@code default}),
  * {@code dnssec} (the weakest DNSSEC status met on the way to the decision: {@code secure}, {@code insecure},
  * {@code bogus}, {@code indeterminate}; absent when no DNSSEC lookup was made) and {@code tlsa} (the TLSA records
- * that applied, as RFC 8460 policy-strings {@code "3 1 1 <HEX>"}; absent when none). Immutable.
+ * that applied, as RFC 8460 policy-strings {@code "3 1 1 <HEX>"}; absent when none). When the destination's
+ * MTA-STS policy was consulted (RFC 8461): {@code sts-mode} ({@code enforce}, {@code testing}, {@code none}) and
+ * {@code sts-id} (the policy's TXT id) when a policy applied, and the RFC 8460 result type of a policy that could not
+ * be had ({@code sts-policy-fetch-error}, {@code sts-policy-invalid}, {@code sts-webpki-invalid}), which the ledger
+ * and the log line write as {@code result-type} when the attempt itself did not fail for a TLS reason. Immutable.
  */
 public final class PolicyFacts {
     public static final String POLICY_SOURCE = "policy-source";
     public static final String DNSSEC = "dnssec";
     public static final String TLSA = "tlsa";
     public static final String RESULT_TYPE = "result-type";
+    public static final String STS_MODE = "sts-mode";
+    public static final String STS_ID = "sts-id";
     /** What {@code row} says in a line of a built-in default (no row of the file applied). */
     static final String BUILT_IN_DEFAULT_ROW = "built-in default";
 
@@ -32,11 +38,22 @@ public final class PolicyFacts {
     private final PolicySource source;
     private final Optional<String> dnssec;
     private final List<String> tlsa;
+    private final Optional<String> stsMode;
+    private final Optional<String> stsId;
+    private final Optional<String> stsResultType;
 
     private PolicyFacts(PolicySource source, Optional<String> dnssec, List<String> tlsa) {
+        this(source, dnssec, tlsa, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private PolicyFacts(PolicySource source, Optional<String> dnssec, List<String> tlsa, Optional<String> stsMode,
+                        Optional<String> stsId, Optional<String> stsResultType) {
         this.source = Objects.requireNonNull(source);
         this.dnssec = Objects.requireNonNull(dnssec);
         this.tlsa = List.copyOf(tlsa);
+        this.stsMode = Objects.requireNonNull(stsMode);
+        this.stsId = Objects.requireNonNull(stsId);
+        this.stsResultType = Objects.requireNonNull(stsResultType);
         dnssec.ifPresent(word -> {
             if (!DNSSEC_WORDS.contains(word)) {
                 throw new IllegalArgumentException("unknown dnssec status '" + word + "' (expected one of " + DNSSEC_WORDS + ")");
@@ -58,6 +75,27 @@ public final class PolicyFacts {
         return source;
     }
 
+    /**
+     * These facts with what the destination's MTA-STS policy said: its mode and id when one applied, the RFC 8460
+     * result type when a published policy could not be had (or refreshed).
+     */
+    public PolicyFacts withSts(PolicySource source, Optional<String> mode, Optional<String> id, Optional<String> resultType) {
+        return new PolicyFacts(source, dnssec, tlsa, mode, id, resultType);
+    }
+
+    public Optional<String> stsMode() {
+        return stsMode;
+    }
+
+    public Optional<String> stsId() {
+        return stsId;
+    }
+
+    /** The RFC 8460 result type of the MTA-STS policy itself (not of the attempt), e.g. {@code sts-policy-fetch-error}. */
+    public Optional<String> stsResultType() {
+        return stsResultType;
+    }
+
     public Optional<String> dnssec() {
         return dnssec;
     }
@@ -73,6 +111,8 @@ public final class PolicyFacts {
             ArrayNode list = line.putArray(TLSA);
             tlsa.forEach(list::add);
         }
+        stsMode.ifPresent(mode -> line.put(STS_MODE, mode));
+        stsId.ifPresent(id -> line.put(STS_ID, id));
     }
 
     /** A line written before these fields existed came from a row, or from the built-in default. */
@@ -81,7 +121,11 @@ public final class PolicyFacts {
             : BUILT_IN_DEFAULT_ROW.equals(row) ? PolicySource.DEFAULT : PolicySource.ROW;
         List<String> tlsa = new ArrayList<>();
         line.path(TLSA).forEach(record -> tlsa.add(record.asText()));
-        return new PolicyFacts(source, Optional.ofNullable(line.get(DNSSEC)).map(JsonNode::asText), tlsa);
+        Optional<String> resultType = Optional.ofNullable(line.get(RESULT_TYPE)).map(JsonNode::asText)
+            .filter(type -> type.startsWith("sts-"));
+        return new PolicyFacts(source, Optional.ofNullable(line.get(DNSSEC)).map(JsonNode::asText), tlsa,
+            Optional.ofNullable(line.get(STS_MODE)).map(JsonNode::asText), Optional.ofNullable(line.get(STS_ID)).map(JsonNode::asText),
+            resultType);
     }
 
     /** The log line's fields: {@code policy-source=dane dnssec=secure tlsa="3 1 1 AB..,3 1 1 CD.."}. */
@@ -91,6 +135,8 @@ public final class PolicyFacts {
         if (!tlsa.isEmpty()) {
             fields.append(' ').append(TLSA).append("=\"").append(String.join(",", tlsa)).append('"');
         }
+        stsMode.ifPresent(mode -> fields.append(' ').append(STS_MODE).append('=').append(mode));
+        stsId.ifPresent(id -> fields.append(' ').append(STS_ID).append('=').append(id));
         return fields.toString();
     }
 
@@ -100,12 +146,13 @@ public final class PolicyFacts {
             return false;
         }
         PolicyFacts that = (PolicyFacts) other;
-        return source == that.source && dnssec.equals(that.dnssec) && tlsa.equals(that.tlsa);
+        return source == that.source && dnssec.equals(that.dnssec) && tlsa.equals(that.tlsa) && stsMode.equals(that.stsMode)
+            && stsId.equals(that.stsId) && stsResultType.equals(that.stsResultType);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, dnssec, tlsa);
+        return Objects.hash(source, dnssec, tlsa, stsMode, stsId, stsResultType);
     }
 
     @Override

@@ -33,6 +33,8 @@ public final class TlsMetricNames {
             "dane-required", "dnssec-invalid", "tlsa-invalid");
     /** How a DANE verification failure starts its reason: {@code DANE <result-type>: <detail>}. */
     public static final String DANE_FAILURE_PREFIX = "DANE ";
+    /** How an MTA-STS check failure starts its reason: {@code MTA-STS <result-type>: <detail>}. */
+    public static final String STS_FAILURE_PREFIX = "MTA-STS ";
     /** How a DNSSEC failure that deferred a destination or host starts its diagnostic. */
     public static final String DNSSEC_FAILURE_PREFIX = "DNSSEC ";
     /** How a {@code dane-only} refusal starts its diagnostic. */
@@ -78,6 +80,10 @@ public final class TlsMetricNames {
             if (dane.isPresent()) {
                 return dane;
             }
+            Optional<String> sts = stsWord(verification.reason());
+            if (sts.isPresent()) {
+                return sts;
+            }
             String why = verification.reason().toLowerCase(Locale.ROOT);
             if (why.startsWith("name mismatch")) {
                 return Optional.of("certificate-host-mismatch");
@@ -103,6 +109,10 @@ public final class TlsMetricNames {
         Optional<String> dane = daneWord(why);
         if (dane.isPresent()) {
             return dane;
+        }
+        Optional<String> sts = stsWord(why);
+        if (sts.isPresent()) {
+            return sts;
         }
         if (why.startsWith(DNSSEC_FAILURE_PREFIX)) {
             return Optional.of("dnssec-invalid");
@@ -135,6 +145,27 @@ public final class TlsMetricNames {
         return nothingSentBecause.isPresent() ? tlsFailureReason(attempt, nothingSentBecause) : Optional.empty();
     }
 
+    /**
+     * As {@link #resultType(TlsProvenance, Optional)}, and for an attempt that was made: the failure of an MTA-STS
+     * {@code testing} check (recorded, not enforced: RFC 8461 section 5), else the result type of the destination's
+     * MTA-STS policy itself ({@code sts-policy-fetch-error} ...: delivered as without a policy).
+     */
+    public static Optional<String> resultType(TlsProvenance attempt, Optional<String> nothingSentBecause,
+                                              Optional<String> policyResultType) {
+        Optional<String> type = resultType(attempt, nothingSentBecause);
+        if (type.isPresent()) {
+            return type;
+        }
+        CertificateVerification verification = attempt.peerVerification();
+        if (verification.status() == VerificationStatus.FAILED) {
+            Optional<String> sts = stsWord(verification.reason());
+            if (sts.isPresent()) {
+                return sts;
+            }
+        }
+        return policyResultType;
+    }
+
     /** {@code DANE validation-failure: ...} -&gt; {@code validation-failure} (a word of the vocabulary only). */
     private static Optional<String> daneWord(String reason) {
         if (!reason.startsWith(DANE_FAILURE_PREFIX) || reason.startsWith(DANE_REQUIRED_PREFIX)) {
@@ -142,6 +173,16 @@ public final class TlsMetricNames {
         }
         int colon = reason.indexOf(':');
         String word = colon < 0 ? "" : reason.substring(DANE_FAILURE_PREFIX.length(), colon);
+        return Optional.of(TLS_FAILURE_REASONS.contains(word) ? word : "validation-failure");
+    }
+
+    /** {@code MTA-STS certificate-host-mismatch: ...} -&gt; {@code certificate-host-mismatch}. */
+    private static Optional<String> stsWord(String reason) {
+        if (!reason.startsWith(STS_FAILURE_PREFIX)) {
+            return Optional.empty();
+        }
+        int colon = reason.indexOf(':');
+        String word = colon < 0 ? "" : reason.substring(STS_FAILURE_PREFIX.length(), colon);
         return Optional.of(TLS_FAILURE_REASONS.contains(word) ? word : "validation-failure");
     }
 

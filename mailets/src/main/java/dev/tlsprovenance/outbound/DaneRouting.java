@@ -5,6 +5,9 @@ import dev.tlsprovenance.dane.DanePlan;
 import dev.tlsprovenance.ledger.PolicyFacts;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.policy.PolicySource;
+import dev.tlsprovenance.sts.StsDecision;
+import dev.tlsprovenance.sts.StsMode;
+import dev.tlsprovenance.sts.StsPolicy;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A {@link DanePlan} as delivery uses it: the next hops in order (one per DNSSEC-validated address, each with the
@@ -23,13 +27,77 @@ final class DaneRouting {
     private final Optional<DeliveryFailure> deferral;
     private final Map<String, PolicyFacts> factsByHop;
     private final PolicyFacts domainFacts;
+    private final Optional<StsDecision> sts;
+    private final List<String> stsSkipped;
 
     private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
                         PolicyFacts domainFacts) {
+        this(hops, deferral, factsByHop, domainFacts, Optional.empty(), List.of());
+    }
+
+    private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
+                        PolicyFacts domainFacts, Optional<StsDecision> sts, List<String> stsSkipped) {
         this.hops = List.copyOf(hops);
         this.deferral = deferral;
         this.factsByHop = Map.copyOf(factsByHop);
         this.domainFacts = domainFacts;
+        this.sts = sts;
+        this.stsSkipped = List.copyOf(stsSkipped);
+    }
+
+    /**
+     * As {@link #of(DanePlan, OutboundLevel, boolean, List)}, then the MTA-STS step for a destination without a row
+     * where DANE neither applies nor defers: {@code sts} (the domain's {@link StsDecision}, asked only then) and the
+     * trust its MX certificates are judged by.
+     */
+    static DaneRouting of(DanePlan plan, OutboundLevel rowLevel, boolean fromRow, List<NextHop> baseHops,
+                          Optional<Function<String, StsDecision>> sts, TrustMaterial stsTrust) {
+        DaneRouting dane = of(plan, rowLevel, fromRow, baseHops);
+        if (fromRow || sts.isEmpty() || plan.daneApplies() || dane.deferral.isPresent()) {
+            return dane;
+        }
+        StsDecision decision = sts.get().apply(plan.domain());
+        Optional<String> mode = decision.mode().map(StsMode::word);
+        Optional<String> resultType = decision.failure().or(decision::refreshFailure).map(Object::toString);
+        if (!decision.applies()) {
+            // none, mode none, or no policy to be had: the default, with what MTA-STS said recorded
+            Map<String, PolicyFacts> facts = new LinkedHashMap<>();
+            dane.factsByHop.forEach((hop, f) -> facts.put(hop, f.withSts(f.source(), mode, decision.id(), resultType)));
+            return new DaneRouting(dane.hops, dane.deferral, facts,
+                dane.domainFacts.withSts(dane.domainFacts.source(), mode, decision.id(), resultType), Optional.of(decision), List.of());
+        }
+        StsPolicy policy = decision.policy().get();
+        boolean enforce = policy.mode() == StsMode.ENFORCE;
+        StsAuthentication check = new StsAuthentication(policy, stsTrust);
+        List<NextHop> hops = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Map<String, PolicyFacts> facts = new LinkedHashMap<>();
+        for (int i = 0; i < plan.hosts().size(); i++) {
+            DaneHostPlan host = plan.hosts().get(i);
+            NextHop base = baseHops.get(i);
+            PolicyFacts hostFacts = dane.factsByHop.getOrDefault(base.toString(), dane.domainFacts)
+                .withSts(PolicySource.STS, mode, decision.id(), resultType);
+            facts.putIfAbsent(base.toString(), hostFacts);
+            if (!host.mode().isTried()) {
+                continue;
+            }
+            if (enforce && !policy.allowsMx(host.host())) {
+                skipped.add(host.host());
+                continue;
+            }
+            for (InetAddress address : host.addresses()) {
+                hops.add(base.underSts(address.getHostAddress(), enforce ? OutboundLevel.VERIFY : OutboundLevel.MAY, check));
+            }
+        }
+        Optional<DeliveryFailure> deferral = Optional.empty();
+        if (hops.isEmpty()) {
+            deferral = Optional.of(DeliveryFailure.cryptographicFailure(dev.tlsprovenance.metrics.TlsMetricNames.STS_FAILURE_PREFIX
+                + "validation-failure: no MX host of " + plan.domain() + " (" + String.join(", ", skipped)
+                + ") matches the mx patterns of its policy " + decision.id().orElse("") + " " + policy.mx()
+                + " (MTA-STS mode enforce)"));
+        }
+        return new DaneRouting(hops, deferral, facts,
+            dane.domainFacts.withSts(PolicySource.STS, mode, decision.id(), resultType), Optional.of(decision), skipped);
     }
 
     /**
@@ -69,6 +137,16 @@ final class DaneRouting {
         return new DaneRouting(List.of(), Optional.of(DeliveryFailure.cryptographicFailure("DANE required: level " + level.token()
             + " but DANE is not configured (parameter dane of TlsPolicyRemoteDelivery names conf/dane.properties)")),
             Map.of(), PolicyFacts.of(fromRow ? PolicySource.ROW : PolicySource.DEFAULT));
+    }
+
+    /** The MTA-STS decision consulted for this destination; empty when a row or DANE decided, or STS is off. */
+    Optional<StsDecision> sts() {
+        return sts;
+    }
+
+    /** MX hosts an {@code enforce} policy's {@code mx} patterns did not match: not tried. */
+    List<String> stsSkipped() {
+        return stsSkipped;
     }
 
     List<NextHop> hops() {

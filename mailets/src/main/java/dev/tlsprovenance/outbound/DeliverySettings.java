@@ -31,6 +31,7 @@ final class DeliverySettings {
     private long ledgerMaxBytes;
     private Optional<OutboundLevel> ledgerRequiredFrom;
     private Optional<String> dane;
+    private Optional<String> mtaSts;
     private int smtpPort;
 
     private DeliverySettings() {
@@ -58,6 +59,8 @@ final class DeliverySettings {
             : Optional.of(params.parse("ledgerRequiredFrom", requiredFrom, DeliverySettings::levelOrNever));
         String dane = params.text("dane", "none");
         settings.dane = dane.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(dane);
+        String mtaSts = params.text("mtaSts", "none");
+        settings.mtaSts = mtaSts.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(mtaSts);
         settings.smtpPort = params.integer("smtpPort", NextHop.SMTP_PORT, 1);
         if (settings.smtpPort > 65535) {
             throw new MessagingException("Invalid value for parameter smtpPort: '" + settings.smtpPort + "' (expected 1-65535)");
@@ -129,6 +132,11 @@ final class DeliverySettings {
     /** Where {@code conf/dane.properties} is; empty ({@code none}, the default): the DANE levels are not configured. */
     Optional<String> dane() {
         return dane;
+    }
+
+    /** Where {@code conf/mta-sts.properties} is; empty ({@code none}, the default): MTA-STS is not consulted. */
+    Optional<String> mtaSts() {
+        return mtaSts;
     }
 
     /** The TCP port of MX hosts (Postfix's {@code smtp_tcp_port}), 25; their TLSA records are at {@code _<port>._tcp}. */

@@ -22,19 +22,21 @@ public final class NextHop {
     private final Optional<String> address;
     private final Optional<OutboundLevel> level;
     private final Optional<DaneAuthentication> dane;
+    private final Optional<StsAuthentication> sts;
 
     private NextHop(String host, int port, boolean implicitTls) {
-        this(host, port, implicitTls, Optional.empty(), Optional.empty(), Optional.empty());
+        this(host, port, implicitTls, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private NextHop(String host, int port, boolean implicitTls, Optional<String> address, Optional<OutboundLevel> level,
-                    Optional<DaneAuthentication> dane) {
+                    Optional<DaneAuthentication> dane, Optional<StsAuthentication> sts) {
         this.host = Objects.requireNonNull(host).toLowerCase(Locale.ROOT);
         this.port = port;
         this.implicitTls = implicitTls;
         this.address = Objects.requireNonNull(address);
         this.level = Objects.requireNonNull(level);
         this.dane = Objects.requireNonNull(dane);
+        this.sts = Objects.requireNonNull(sts);
     }
 
     /**
@@ -43,7 +45,21 @@ public final class NextHop {
      * chain judged by the TLSA records).
      */
     public NextHop underDane(String address, OutboundLevel level, Optional<DaneAuthentication> dane) {
-        return new NextHop(host, port, implicitTls, Optional.of(address), Optional.of(level), dane);
+        return new NextHop(host, port, implicitTls, Optional.of(address), Optional.of(level), dane, Optional.empty());
+    }
+
+    /**
+     * This hop under a destination's MTA-STS policy (no DANE applied): connect to {@code address}, enforce
+     * {@code level} there ({@code verify} for {@code enforce}, {@code may} for {@code testing}), and judge the
+     * certificate by {@link StsAuthentication} (enforced or only recorded).
+     */
+    public NextHop underSts(String address, OutboundLevel level, StsAuthentication sts) {
+        return new NextHop(host, port, implicitTls, Optional.of(address), Optional.of(level), Optional.empty(), Optional.of(sts));
+    }
+
+    /** The MTA-STS check of this hop, when a destination's policy ({@code enforce} or {@code testing}) applies. */
+    public Optional<StsAuthentication> sts() {
+        return sts;
     }
 
     /** The address to connect to: the DNSSEC lookup's, else the host name (resolved by the system). */
@@ -100,11 +116,11 @@ public final class NextHop {
         }
         NextHop that = (NextHop) other;
         return host.equals(that.host) && port == that.port && implicitTls == that.implicitTls
-            && address.equals(that.address) && level.equals(that.level) && dane.equals(that.dane);
+            && address.equals(that.address) && level.equals(that.level) && dane.equals(that.dane) && sts.equals(that.sts);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, implicitTls, address, level, dane);
+        return Objects.hash(host, port, implicitTls, address, level, dane, sts);
     }
 }

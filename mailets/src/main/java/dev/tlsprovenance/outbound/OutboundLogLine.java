@@ -22,7 +22,7 @@ public final class OutboundLogLine {
     /** The line with the policy facts and, for a failed attempt, its {@code result-type}. */
     public static String format(TlsProvenance attempt, PolicyFacts policy, java.util.Optional<String> nothingSentBecause) {
         StringBuilder line = new StringBuilder(format(attempt)).append(' ').append(policy.logFields());
-        TlsMetricNames.resultType(attempt, nothingSentBecause)
+        TlsMetricNames.resultType(attempt, nothingSentBecause, policy.stsResultType())
             .ifPresent(type -> line.append(' ').append(PolicyFacts.RESULT_TYPE).append('=').append(type));
         return line.toString();
     }

@@ -1,5 +1,6 @@
 package dev.tlsprovenance.outbound;
 
+import dev.tlsprovenance.metrics.TlsMetricNames;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.provenance.CertificateSummary;
 import dev.tlsprovenance.provenance.CertificateVerification;
@@ -34,6 +35,9 @@ import javax.net.ssl.SSLSession;
  * A hop with {@link NextHop#dane()} (secure usable TLSA records) is held to TLS and its chain is judged by those
  * records instead of the row's check ({@link DaneAuthentication}); the hop is connected to at
  * {@link NextHop#connectAddress()}, the DNSSEC-validated address.
+ * A hop with {@link NextHop#sts()} (a destination's MTA-STS policy, no DANE) has its chain judged by
+ * {@link StsAuthentication}: under {@code enforce} TLS is required and a failure ends the attempt (the diagnostic
+ * starts {@code MTA-STS <result-type>:}); under {@code testing} the failure, or a missing STARTTLS, is only recorded.
  */
 public final class SmtpConnector {
     private final String heloName;
@@ -60,11 +64,17 @@ public final class SmtpConnector {
     /** At one hop: a DANE-authenticated hop is verified by its TLSA records, which REQUIRETLS accepts (RFC 8689 4.2). */
     public static OutboundLevel effectiveLevel(OutboundLevel rowLevel, NextHop hop, boolean requireTls) {
         OutboundLevel atHop = hop.level().orElse(rowLevel);
-        return hop.dane().isPresent() ? atHop : effectiveLevel(atHop, requireTls);
+        return hop.dane().isPresent() || hop.sts().filter(StsAuthentication::enforced).isPresent() ? atHop
+            : effectiveLevel(atHop, requireTls);
     }
 
     private static boolean tlsRequired(OutboundLevel level, NextHop hop) {
-        return level.requiresTls() || hop.dane().isPresent();
+        return level.requiresTls() || hop.dane().isPresent() || hop.sts().filter(StsAuthentication::enforced).isPresent();
+    }
+
+    /** Whether a failed certificate check ends the attempt: the level's, DANE's, or an enforced MTA-STS policy's. */
+    private static boolean verificationEnforced(OutboundLevel level, NextHop hop) {
+        return level.verifiesPeer() || hop.dane().isPresent() || hop.sts().filter(StsAuthentication::enforced).isPresent();
     }
 
     public SmtpConnection open(NextHop hop, OutboundTls tls, OutboundLevel level, boolean requireTls)
@@ -111,9 +121,10 @@ public final class SmtpConnector {
                 CertificateVerification verification = hop.dane().isPresent()
                     ? (chain.length == 0 ? CertificateVerification.failed(DaneAuthentication.TRUST,
                         "DANE validation-failure: the server presented no certificate") : hop.dane().get().check(chain, clock))
+                    : hop.sts().isPresent() ? hop.sts().get().check(chain, clock)
                     : tls.check().check(level, chain, hop.host());
                 facts.peerVerification(verification);
-                if ((level.verifiesPeer() || hop.dane().isPresent()) && !verification.isVerified()) {
+                if (verificationEnforced(level, hop) && !verification.isVerified()) {
                     client.quitQuietly();
                     throw new AttemptFailedException(DeliveryFailure.cryptographicFailure(verification.reason()), facts);
                 }
@@ -152,11 +163,11 @@ public final class SmtpConnector {
     private SmtpReply startTls(SmtpClient client, NextHop hop, OutboundTls tls, OutboundLevel level, SmtpReply ehlo,
                                TlsProvenance.Builder facts) throws IOException, AttemptFailedException, CleartextRetry {
         if (!ehlo.hasEhloKeyword("STARTTLS")) {
-            return cleartextOrFail(client, tlsRequired(level, hop), facts, DeliveryFailure.encryptionNeeded("server did not offer STARTTLS"));
+            return cleartextOrFail(client, hop, tlsRequired(level, hop), facts, DeliveryFailure.encryptionNeeded("server did not offer STARTTLS"));
         }
         SmtpReply go = client.command("STARTTLS");
         if (go.code() != 220) {
-            return cleartextOrFail(client, tlsRequired(level, hop), facts, DeliveryFailure.encryptionNeeded("STARTTLS refused: " + go));
+            return cleartextOrFail(client, hop, tlsRequired(level, hop), facts, DeliveryFailure.encryptionNeeded("STARTTLS refused: " + go));
         }
         facts.transport(Transport.STARTTLS);
         try {
@@ -165,7 +176,8 @@ public final class SmtpConnector {
             if (!tlsRequired(level, hop)) {
                 // Postfix does the same at "may": a broken handshake leaves no usable session, so start over in cleartext.
                 facts.transport(Transport.CLEARTEXT);
-                facts.peerVerification(CertificateVerification.failed(tls.check().trust().name(), e.getMessage()));
+                facts.peerVerification(hop.sts().map(sts -> sts.handshakeFailed(e.getMessage()))
+                    .orElse(CertificateVerification.failed(tls.check().trust().name(), e.getMessage())));
                 throw new CleartextRetry();
             }
             throw e;
@@ -175,13 +187,16 @@ public final class SmtpConnector {
         return secured;
     }
 
-    private SmtpReply cleartextOrFail(SmtpClient client, boolean tlsRequired, TlsProvenance.Builder facts,
+    private SmtpReply cleartextOrFail(SmtpClient client, NextHop hop, boolean tlsRequired, TlsProvenance.Builder facts,
                                       DeliveryFailure failure) throws AttemptFailedException, IOException {
         if (tlsRequired) {
             client.quitQuietly();
-            throw new AttemptFailedException(failure, facts);
+            throw new AttemptFailedException(hop.sts().filter(StsAuthentication::enforced).isPresent()
+                ? DeliveryFailure.encryptionNeeded(TlsMetricNames.STS_FAILURE_PREFIX + "starttls-not-supported: "
+                    + failure.diagnostic() + " (MTA-STS mode enforce)") : failure, facts);
         }
         facts.fellBackToCleartext(true).outcome(failure.diagnostic());
+        hop.sts().ifPresent(sts -> facts.peerVerification(sts.noTls(failure.diagnostic())));
         // After a refused STARTTLS the session is still a valid cleartext one; a fresh EHLO keeps it clean.
         return client.command("EHLO " + heloName);
     }

@@ -4,6 +4,11 @@ import dev.tlsprovenance.dane.DaneConfiguration;
 import dev.tlsprovenance.dane.DanePlan;
 import dev.tlsprovenance.dane.DanePlanner;
 import dev.tlsprovenance.dane.DnssecLookups;
+import dev.tlsprovenance.sts.MtaSts;
+import dev.tlsprovenance.sts.StsConfiguration;
+import dev.tlsprovenance.sts.StsDecision;
+import dev.tlsprovenance.sts.StsPolicyCache;
+import dev.tlsprovenance.sts.StsPolicyFetcher;
 import dev.tlsprovenance.health.HealthSubjects;
 import dev.tlsprovenance.ledger.PolicyFacts;
 import dev.tlsprovenance.metrics.TlsMetrics;
@@ -104,6 +109,9 @@ import reactor.core.scheduler.Schedulers;
  *     <!-- <bounceProcessor>bounces</bounceProcessor> -->
  *     <!-- optional: where mail whose next hop is this server itself goes (5.4.6, never sent) -->
  *     <!-- <loopProcessor>loop</loopProcessor> -->
+ *     <!-- optional: DANE, then MTA-STS, for destinations without a row (MTA-STS needs dane) -->
+ *     <!-- <dane>file://conf/dane.properties</dane> -->
+ *     <!-- <mtaSts>file://conf/mta-sts.properties</mtaSts> -->
  *   </mailet>
  * </processor>
  * }</pre>
@@ -112,6 +120,10 @@ import reactor.core.scheduler.Schedulers;
  * {@link DanePlanner} decides from DNSSEC-validated MX, address and TLSA answers, and {@code dane} becomes the level
  * of destinations without a row (the built-in default; a {@code *} row of the file still wins). Without it, the
  * built-in default stays {@code may} and a {@code dane} row defers (4.7.5) saying DANE is not configured.
+ * MTA-STS (RFC 8461): with {@code <mtaSts>file://conf/mta-sts.properties</mtaSts>} ({@link StsConfiguration}) and
+ * {@code dane} configured, a destination without a row whose DANE plan neither applies nor defers follows its
+ * MTA-STS policy ({@link DaneRouting}: enforce = only matching MX hosts, TLS, a PKIX-valid certificate naming an
+ * {@code mx} pattern; testing = delivered as {@code may}, failures recorded).
  * {@code <smtpPort>} (default 25, Postfix's {@code smtp_tcp_port}) is the port of MX hosts.
  * Needs the Guice module {@code dev.tlsprovenance.guice.TlsProvenanceModule} (extensions.properties).
  */
@@ -165,6 +177,9 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private java.util.function.Function<DnssecLookups.Settings, DanePlanner.Dns> daneDns =
         settings -> DanePlanner.Dns.of(new DnssecLookups(settings));
     private Optional<DanePlanner> danePlanner = Optional.empty();
+    private Optional<DnssecLookups.Settings> dnssecSettings = Optional.empty();
+    private Optional<java.util.function.Function<String, StsDecision>> mtaSts = Optional.empty();
+    private TrustMaterial stsTrust;
     private String daneResolver = "";
     private final java.util.concurrent.atomic.AtomicBoolean dnssecIndeterminate = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -206,6 +221,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         settings = DeliverySettings.read(this::getInitParameter, this::defaultHeloName);
         ledger = settings.ledger().map(this::ledgerAt);
         danePlanner = settings.dane().isPresent() ? Optional.of(danePlanner(settings.dane().get())) : Optional.empty();
+        mtaSts = settings.mtaSts().isPresent() ? mtaSts(settings.mtaSts().get()) : Optional.empty();
         ledger.ifPresent(l -> ledgerLocations.ifPresent(locations -> locations.register(Direction.OUTBOUND, l)));
         bounces = new FailedRecipientBounces(getMailetContext(), settings.heloName(), settings.bounceProcessor(),
             settings.loopProcessor(), clock);
@@ -263,9 +279,80 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             throw new MessagingException("Invalid DANE configuration " + file + ": " + e.getMessage());
         }
         daneResolver = String.valueOf(configuration.settings().resolver());
+        dnssecSettings = Optional.of(configuration.settings());
         LOGGER.info("DANE on: DNSSEC resolver {} ({}), trust anchors {}; destinations without a row are delivered at level dane",
             configuration.settings().resolver(), configuration.resolverOrigin(), configuration.trustAnchorOrigin());
         return new DanePlanner(dns, settings.smtpPort());
+    }
+
+    /**
+     * {@code conf/mta-sts.properties} ({@link StsConfiguration}): MTA-STS for destinations without a row and without
+     * DANE. Its TXT lookups go through the DANE resolver, so it needs the {@code dane} parameter.
+     */
+    private Optional<java.util.function.Function<String, StsDecision>> mtaSts(String location) throws MessagingException {
+        Path file = resolve("mtaSts", location);
+        StsConfiguration configuration;
+        try {
+            configuration = StsConfiguration.read(file);
+        } catch (StsConfiguration.Invalid e) {
+            throw new MessagingException("Invalid MTA-STS configuration (parameter mtaSts): " + e.getMessage());
+        }
+        if (!configuration.enabled()) {
+            LOGGER.info("MTA-STS off ({}: {}=false)", file, StsConfiguration.ENABLED);
+            return Optional.empty();
+        }
+        if (dnssecSettings.isEmpty()) {
+            throw new MessagingException("Invalid MTA-STS configuration " + file + ": " + StsConfiguration.ENABLED
+                + "=true needs the parameter dane (conf/dane.properties): MTA-STS looks up _mta-sts TXT records through"
+                + " the DANE resolver, and never overrides DANE (RFC 8461 section 2); set " + StsConfiguration.ENABLED + "=false or configure dane");
+        }
+        javax.net.ssl.SSLContext context;
+        try {
+            stsTrust = configuration.trustAnchors().isPresent()
+                ? TrustMaterial.privateCa(configuration.trustAnchors().get()) : TrustMaterial.jvmDefault();
+            context = configuration.trustAnchors().isPresent() ? sslContext(stsTrust) : javax.net.ssl.SSLContext.getDefault();
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new MessagingException("Invalid MTA-STS configuration " + file + ": " + StsConfiguration.TRUST_ANCHORS + ": " + e.getMessage());
+        }
+        String cacheLocation = configuration.cacheDirectory();
+        Path cacheDirectory = Path.of(cacheLocation).isAbsolute() ? Path.of(cacheLocation)
+            : resolve(StsConfiguration.CACHE_DIRECTORY, "file://" + cacheLocation);
+        StsPolicyCache cache;
+        try {
+            cache = new StsPolicyCache(cacheDirectory, clock);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException("Invalid MTA-STS configuration " + file + ": " + StsConfiguration.CACHE_DIRECTORY + ": " + e.getMessage());
+        }
+        StsPolicyFetcher fetcher = new StsPolicyFetcher(configuration.fetcherSettings().sslContext(context).build());
+        DnssecLookups lookups = new DnssecLookups(dnssecSettings.get());
+        MtaSts sts = new MtaSts(lookups::txt, fetcher, cache, clock, configuration.failureBackoff());
+        LOGGER.info("MTA-STS on: policies cached in {} ({} cached), policy hosts and MX certificates trusted by {}; "
+            + "destinations without a row and without DANE follow their MTA-STS policy", cacheDirectory, cache.size(), stsTrust.name());
+        return Optional.of(sts::resolve);
+    }
+
+    private static javax.net.ssl.SSLContext sslContext(TrustMaterial trust) throws java.security.GeneralSecurityException, IOException {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int i = 0;
+        for (java.security.cert.TrustAnchor anchor : trust.anchors()) {
+            store.setCertificateEntry("anchor-" + i++, anchor.getTrustedCert());
+        }
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    private Path resolve(String parameter, String location) throws MessagingException {
+        try {
+            return location.startsWith("file://") || location.startsWith("classpath:")
+                ? fileSystem.getFile(location).toPath() : Path.of(location);
+        } catch (IOException e) {
+            throw new MessagingException("Invalid value for " + parameter + ": cannot resolve '" + location + "': " + e.getMessage());
+        }
     }
 
     /** For tests and embedders: how the DNSSEC lookups are made from the configured settings. Call before init(). */
@@ -674,7 +761,20 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             plan = danePlanner.get().planRoutes(domain, targets, daneOnly);
         }
         noteIndeterminate(domain, plan);
-        return DaneRouting.of(plan, outbound.level(), fromRow, baseHops);
+        DaneRouting routing = DaneRouting.of(plan, outbound.level(), fromRow, baseHops, mtaSts, stsTrust);
+        routing.sts().ifPresent(decision -> noteSts(decision, routing));
+        return routing;
+    }
+
+    /** Quiet when nothing is wrong: a policy that could not be had, or MX hosts an enforce policy skips, say so once per delivery. */
+    private void noteSts(StsDecision decision, DaneRouting routing) {
+        if (decision.failure().isPresent() || decision.refreshFailure().isPresent()) {
+            LOGGER.info("MTA-STS: {}", decision);
+        }
+        if (!routing.stsSkipped().isEmpty()) {
+            LOGGER.info("MTA-STS: {} enforce policy {}: MX host(s) {} not tried, no mx pattern {} matches", decision.domain(),
+                decision.id().orElse(""), routing.stsSkipped(), decision.policy().map(p -> p.mx().toString()).orElse(""));
+        }
     }
 
     /** One WARN when DNSSEC answers become indeterminate (resolver down?), one INFO when they are back: not per mail. */
