@@ -568,11 +568,15 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         Map<MailAddress, DeliveryStatusReport.FailedRecipient> failed = new LinkedHashMap<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain(mail.getRecipients()).entrySet()) {
             NamespacePolicy looked = policies.current().lookup(domain.getKey());
-            boolean fromRow = !looked.equals(NamespacePolicy.builtInDefault());
+            // Precedence: a row of the destination's own, then DANE, then MTA-STS, then the default. The file's default
+            // row is that default (at dane, as shipped, DANE and then MTA-STS are asked first; at may, neither); without
+            // one the built-in default is dane when DANE is configured.
+            boolean fromRow = !looked.isDefault();
+            boolean builtInDefault = looked.equals(NamespacePolicy.builtInDefault());
             // a TLS-RPT report goes out at may whatever the row or the DANE default says (RFC 8460 §5.3: despite any
             // TLS failure)
             NamespacePolicy row = TlsRptMail.policyFor(mail, looked);
-            OutboundPolicy outbound = !fromRow && danePlanner.isPresent() && !TlsRptMail.isReport(mail)
+            OutboundPolicy outbound = builtInDefault && danePlanner.isPresent() && !TlsRptMail.isReport(mail)
                 ? DANE_DEFAULT : row.outbound();
             OutboundLevel level = SmtpConnector.effectiveLevel(outbound.level(), requireTls);
             boolean recordRequired = ledgerRequired(level);
