@@ -117,6 +117,8 @@ class StsDeliveryJamesTest {
             + "sts.trustAnchors=test-ca.pem\n"
             + "sts.policyPort=" + POLICIES.port() + "\n")
         .withConfFile("test-ca.pem", TestPki.shared().root().certificatePem())
+        // the shipped shape: a default row at dane is the default of the precedence, not a row of the destination's
+        .withConfFile("tls-policy.conf", "default  inbound=none  outbound=dane\n")
         .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withMailets("<mailet match=\"HostIsLocal\" class=\"ToRepository\">\n"
             + "  <repositoryPath>" + JamesTestServer.DELIVERED + "</repositoryPath>\n"
