@@ -15,10 +15,11 @@ import java.util.concurrent.Callable;
 import dev.tlsprovenance.cli.checkpeer.CheckPeer;
 import dev.tlsprovenance.cli.checkpeer.CheckPeerReport;
 import dev.tlsprovenance.cli.checkpeer.CheckPeerResult;
-import dev.tlsprovenance.cli.checkpeer.DnssecResolverSettings;
+import dev.tlsprovenance.cli.checkpeer.DnssecResolver;
 import dev.tlsprovenance.cli.checkpeer.Outcome;
-import dev.tlsprovenance.cli.checkpeer.PeerLevel;
+import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.cli.checkpeer.PeerTarget;
+import dev.tlsprovenance.dane.DaneConfiguration;
 import dev.tlsprovenance.dane.DnssecLookups;
 import dev.tlsprovenance.distribution.ConfiguredListener;
 import dev.tlsprovenance.distribution.ListenerConfiguration;
@@ -54,13 +55,15 @@ public final class CheckPeerCommand implements Callable<Integer> {
     static final int EXIT_REFUSED = 1;
     static final int EXIT_USAGE = 2;
 
-    static final class LevelConverter implements ITypeConverter<PeerLevel> {
+    static final class LevelConverter implements ITypeConverter<OutboundLevel> {
         @Override
-        public PeerLevel convert(String value) {
+        public OutboundLevel convert(String value) {
             try {
-                return PeerLevel.parse(value);
+                return OutboundLevel.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
+                throw new TypeConversionException("unknown level '" + value + "' (expected one of "
+                    + java.util.Arrays.stream(OutboundLevel.values()).map(OutboundLevel::token)
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
             }
         }
     }
@@ -75,7 +78,7 @@ public final class CheckPeerCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "LEVEL", converter = LevelConverter.class,
         description = "Judge at this level instead of the row's: none, may, encrypt, verify, secure, fingerprint, dane, dane-only. "
             + "Default: the row's level; for a [host]:port no row routes to, dane with a DNSSEC resolver, else secure (as posttls-finger).")
-    PeerLevel level;
+    OutboundLevel level;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -177,13 +180,13 @@ public final class CheckPeerCommand implements Callable<Integer> {
 
     private Optional<DnssecLookups> lookups(Path conf) throws ConfigurationProblem {
         try {
-            Optional<DnssecLookups.Settings> settings = DnssecResolverSettings.resolve(conf, Optional.ofNullable(resolver),
-                Optional.ofNullable(trustAnchors));
+            Optional<DnssecLookups.Settings> settings = DnssecResolver.settings(conf, Optional.ofNullable(resolver),
+                Optional.ofNullable(trustAnchors), Clock.systemUTC());
             if (settings.isEmpty() && level != null && level.isDane()) {
                 settings = Optional.of(DnssecLookups.Settings.builder(systemResolver()).build());
             }
             return settings.map(DnssecLookups::new);
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+        } catch (DaneConfiguration.Invalid | IllegalArgumentException | IllegalStateException e) {
             throw new ConfigurationProblem(e.getMessage());
         }
     }

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,12 +14,16 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
+import dev.tlsprovenance.dane.DaneHostPlan;
+import dev.tlsprovenance.dane.DanePlan;
+import dev.tlsprovenance.dane.DanePlanner;
 import dev.tlsprovenance.dane.DnssecAnswer;
 import dev.tlsprovenance.dane.DnssecLookups;
 import dev.tlsprovenance.dane.DnssecStatus;
 import dev.tlsprovenance.outbound.NextHop;
 import dev.tlsprovenance.outbound.OutboundTls;
 import dev.tlsprovenance.policy.NamespacePolicy;
+import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.policy.OutboundPolicy;
 import dev.tlsprovenance.policy.Smarthost;
 import dev.tlsprovenance.policy.TlsPolicyTable;
@@ -28,18 +31,18 @@ import dev.tlsprovenance.policy.TlsPolicyTable;
 /**
  * check-peer's work, without picocli: find the row as the server would ({@link TlsPolicyTable#lookup}), the next
  * hops (the row's routes, else the MX hosts, through {@link DnssecLookups} when a DNSSEC resolver is configured,
- * else the system resolver), open a session to each ({@link PeerSession}), and judge it ({@link PeerJudge}).
- *
- * <p>The "resolve as the server would" steps (row, then DANE, then MTA-STS) are here until the delivery has a
- * per-destination decision class of its own; then {@link #run} should ask that class instead.
+ * else the system resolver), open a session to each ({@link PeerSession}), and judge it ({@link PeerJudge}). At
+ * {@code dane}/{@code dane-only} the decision per MX or route host is the server's own {@link DanePlanner}'s
+ * ({@link DanePlanner#plan} for the MX hosts, {@link DanePlanner#planRoutes} for routes, as
+ * {@code TlsPolicyRemoteDelivery} asks it), and the hop is connected to at the address that plan validated.
  */
 public final class CheckPeer {
     /**
      * posttls-finger's defaults for a {@code [host]:port} no row routes to: {@code dane} when DNSSEC lookups are
      * available, else {@code secure}.
      */
-    static PeerLevel defaultHostLevel(boolean dnssec) {
-        return dnssec ? PeerLevel.DANE : PeerLevel.SECURE;
+    static OutboundLevel defaultHostLevel(boolean dnssec) {
+        return dnssec ? OutboundLevel.DANE : OutboundLevel.SECURE;
     }
     private static final int MAX_HOPS = 5;
 
@@ -47,6 +50,7 @@ public final class CheckPeer {
     private final Optional<DnssecLookups> lookups;
     private final PeerSession session;
     private final PeerJudge judge;
+    private final Optional<DanePlanner> planner;
     private final Clock clock;
 
     public CheckPeer(TlsPolicyTable table, Optional<DnssecLookups> lookups, String heloName, Duration timeout, Clock clock) {
@@ -54,6 +58,7 @@ public final class CheckPeer {
         this.lookups = lookups;
         this.session = new PeerSession(heloName, timeout);
         this.judge = new PeerJudge(clock);
+        this.planner = lookups.map(dns -> new DanePlanner(DanePlanner.Dns.of(dns), NextHop.SMTP_PORT));
         this.clock = clock;
     }
 
@@ -63,13 +68,13 @@ public final class CheckPeer {
      * @throws IOException when the row's TLS material (CA bundle, client key store) cannot be read: a configuration
      *                     error naming the file
      */
-    public CheckPeerResult run(PeerTarget target, Optional<PeerLevel> levelOverride, Optional<java.nio.file.Path> caOverride)
+    public CheckPeerResult run(PeerTarget target, Optional<OutboundLevel> levelOverride, Optional<java.nio.file.Path> caOverride)
             throws IOException {
         NamespacePolicy row = target.domain().map(table::lookup).orElseGet(() -> rowRouting(target.host().get()));
         OutboundPolicy policy = withCa(row.outbound(), caOverride);
         boolean hostTarget = target.domain().isEmpty();
         boolean rowFound = hostTarget ? !row.isDefault() : true;
-        PeerLevel level = levelOverride.orElse(hostTarget && !rowFound ? defaultHostLevel(lookups.isPresent()) : PeerLevel.of(policy.level()));
+        OutboundLevel level = levelOverride.orElse(hostTarget && !rowFound ? defaultHostLevel(lookups.isPresent()) : policy.level());
         String levelSource = levelOverride.isPresent() ? "command-line"
             : hostTarget && !rowFound ? "check-peer-default" : row.isDefault() ? "default" : "row";
         String rowName = hostTarget && !rowFound ? "(none: [host]:port)" : row.source();
@@ -94,9 +99,16 @@ public final class CheckPeer {
             dnsResultType = mx.resultType;
             mxSecure = mx.secure;
         }
+        List<NextHop> tried = hops.subList(0, Math.min(hops.size(), MAX_HOPS));
+        Optional<DanePlan> plan = Optional.empty();
+        if (level.isDane() && planner.isPresent() && !tried.isEmpty()) {
+            plan = Optional.of(hostTarget || hopsFrom.equals("route")
+                ? planner.get().planRoutes(target.domain().orElseGet(() -> target.host().get().host()), routes(tried), level == OutboundLevel.DANE_ONLY)
+                : planner.get().plan(target.domain().get(), level == OutboundLevel.DANE_ONLY));
+        }
         List<HopCheck> checks = new ArrayList<>();
-        for (NextHop hop : hops.subList(0, Math.min(hops.size(), MAX_HOPS))) {
-            checks.add(check(hop, target.domain(), level, tls, mxSecure));
+        for (NextHop hop : tried) {
+            checks.add(check(hop, level, tls, mxSecure, plan, hostTarget && !rowFound));
         }
         return new CheckPeerResult(target.text(), target.domain(), rowName, level, levelSource, hopsFrom, dnsNote,
             dnsResultType, checks);
@@ -110,10 +122,13 @@ public final class CheckPeer {
      */
     public CheckPeerResult checkRoute(NamespacePolicy row, Smarthost route) throws IOException {
         OutboundPolicy policy = row.outbound();
-        PeerLevel level = PeerLevel.of(policy.level());
+        OutboundLevel level = policy.level();
         OutboundTls tls = OutboundTls.forPolicy(policy, clock);
         Optional<String> domain = row.isDefault() || row.namespace().startsWith(".") ? Optional.empty() : Optional.of(row.namespace());
-        HopCheck hop = check(NextHop.of(route), domain, level, tls, true);
+        NextHop next = NextHop.of(route);
+        Optional<DanePlan> plan = level.isDane() ? planner.map(dane -> dane.planRoutes(domain.orElse(route.host()),
+            routes(List.of(next)), level == OutboundLevel.DANE_ONLY)) : Optional.empty();
+        HopCheck hop = check(next, level, tls, true, plan, false);
         return new CheckPeerResult(route.toString(), domain, row.source(), level, "row", "route", Optional.empty(),
             Optional.empty(), List.of(hop));
     }
@@ -128,30 +143,53 @@ public final class CheckPeer {
         return NamespacePolicy.builtInDefault();
     }
 
-    private HopCheck check(NextHop hop, Optional<String> domain, PeerLevel level, OutboundTls tls, boolean mxSecure) {
+    private static List<DanePlanner.Route> routes(List<NextHop> hops) {
+        List<DanePlanner.Route> routes = new ArrayList<>();
+        hops.forEach(hop -> routes.add(new DanePlanner.Route(hop.host(), hop.port())));
+        return routes;
+    }
+
+    /** The plan's decision for this hop; for a destination refused as a whole, that refusal. */
+    private static Optional<PeerJudge.DaneStep> step(DanePlan plan, NextHop hop) {
+        String host = new DanePlanner.Route(hop.host(), hop.port()).host();
+        for (DaneHostPlan candidate : plan.hosts()) {
+            if (candidate.host().equals(host) && candidate.port() == hop.port()) {
+                return Optional.of(PeerJudge.DaneStep.of(candidate));
+            }
+        }
+        return plan.deferral().isPresent() ? Optional.of(PeerJudge.DaneStep.refused(plan)) : Optional.empty();
+    }
+
+    /**
+     * @param unrouted a {@code [host]:port} of the command line that no row routes to: the delivery never goes there,
+     *                 so a host the DNSSEC lookups find no address for is tried at the system resolver's address and
+     *                 judged as having no secure TLSA records (posttls-finger's view), where a route would wait
+     */
+    private HopCheck check(NextHop hop, OutboundLevel level, OutboundTls tls, boolean mxSecure, Optional<DanePlan> plan,
+                           boolean unrouted) {
         boolean literal = isAddressLiteral(hop.host());
-        Optional<InetAddress> address = Optional.empty();
+        Optional<PeerJudge.DaneStep> step = plan.flatMap(p -> step(p, hop));
+        if (unrouted && step.isPresent() && step.get().mode() == DaneHostPlan.Mode.NO_ADDRESS) {
+            step = Optional.of(PeerJudge.DaneStep.withoutTlsa(step.get(), level == OutboundLevel.DANE_ONLY));
+        }
+        Optional<InetAddress> address = plan.flatMap(p -> p.hosts().stream()
+            .filter(h -> h.host().equals(new DanePlanner.Route(hop.host(), hop.port()).host()) && h.port() == hop.port())
+            .flatMap(h -> h.addresses().stream()).findFirst());
         Optional<TlsaCheck> tlsa = Optional.empty();
         if (lookups.isPresent() && !literal) {
-            DnssecAnswer<InetAddress> a = lookups.get().a(hop.host());
-            if (a.outcome() != DnssecAnswer.Outcome.RECORDS && !a.status().isFailure()) {
-                DnssecAnswer<InetAddress> aaaa = lookups.get().aaaa(hop.host());
-                if (aaaa.outcome() == DnssecAnswer.Outcome.RECORDS) {
-                    a = aaaa;
+            if (address.isEmpty()) {
+                DnssecAnswer<InetAddress> a = DanePlanner.Dns.of(lookups.get()).addresses(hop.host());
+                if (a.outcome() == DnssecAnswer.Outcome.RECORDS) {
+                    address = Optional.of(a.records().get(0));
                 }
-            }
-            if (a.outcome() == DnssecAnswer.Outcome.RECORDS) {
-                address = Optional.of(a.records().get(0));
             }
             tlsa = Optional.of(mxSecure ? TlsaCheck.of(lookups.get().tlsaForHost(hop.host(), hop.port()))
                 : new TlsaCheck("_" + hop.port() + "._tcp." + hop.host(), DnssecStatus.INSECURE, DnssecAnswer.Outcome.NODATA,
                     "the MX records are not DNSSEC-secure: TLSA not used (RFC 7672 section 2.2.1)", List.of()));
         }
         PeerObservation seen = session.observe(hop.host(), address, hop.port(), hop.implicitTls(),
-            level != PeerLevel.NONE, tls);
-        List<String> referenceNames = new ArrayList<>(new LinkedHashSet<>(domain.isPresent()
-            ? List.of(hop.host(), domain.get()) : List.of(hop.host())));
-        return judge.judge(hop.toString(), hop.host(), referenceNames, level, tls, seen, tlsa);
+            level != OutboundLevel.NONE, tls);
+        return judge.judge(hop.toString(), hop.host(), level, tls, seen, tlsa, step);
     }
 
     private Mx mx(String domain) {
@@ -159,7 +197,7 @@ public final class CheckPeer {
             DnssecAnswer<MXRecord> answer = lookups.get().mx(domain);
             if (answer.status().isFailure()) {
                 return new Mx(List.of(), "none", Optional.of("MX lookup of " + domain + " is " + answer.status().name()
-                    + ": " + answer.reason() + " (the mail waits)"), false).type(PeerJudge.DNSSEC_INVALID);
+                    + ": " + answer.reason() + " (the mail waits)"), false).type(DanePlan.DNSSEC_INVALID);
             }
             boolean secure = answer.isSecure();
             String status = "MX records " + (secure ? "DNSSEC-secure" : "not DNSSEC-secure (" + answer.status().name().toLowerCase(java.util.Locale.ROOT) + ")");

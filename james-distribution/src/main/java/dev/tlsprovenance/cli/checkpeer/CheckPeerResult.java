@@ -3,6 +3,8 @@ package dev.tlsprovenance.cli.checkpeer;
 import java.util.List;
 import java.util.Optional;
 
+import dev.tlsprovenance.policy.OutboundLevel;
+
 /**
  * Everything check-peer found for one destination: the row that applies and the level judged at (with where each
  * came from), how the next hops were found, each hop's check, and the overall outcome: delivery succeeds when one
@@ -14,7 +16,7 @@ import java.util.Optional;
  *                    domain itself), {@code command-line} ({@code [host]:port}) or {@code none} (DNS failed)
  * @param dnsResultType with {@code none}: {@code dnssec-invalid} when a DNSSEC MX lookup was BOGUS or indeterminate
  */
-public record CheckPeerResult(String target, Optional<String> domain, String row, PeerLevel level, String levelSource,
+public record CheckPeerResult(String target, Optional<String> domain, String row, OutboundLevel level, String levelSource,
                               String hopsFrom, Optional<String> dnsNote, Optional<String> dnsResultType, List<HopCheck> hops) {
 
     public CheckPeerResult {

@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.tlsprovenance.dane.DaneCertificateVerifier;
+import dev.tlsprovenance.dane.DaneHostPlan;
+import dev.tlsprovenance.dane.DanePlan;
+import dev.tlsprovenance.dane.DanePlanner;
+import dev.tlsprovenance.dane.TlsaRecordSet;
 import dev.tlsprovenance.dane.DaneVerdict;
 import dev.tlsprovenance.metrics.TlsMetricNames;
 import dev.tlsprovenance.outbound.OutboundTls;
@@ -18,14 +22,14 @@ import dev.tlsprovenance.provenance.Transport;
 /**
  * The delivery's decision for one observed session, taken with the delivery's own pieces: the row's
  * {@link dev.tlsprovenance.outbound.ServerCertificateCheck} for the row levels (the same rules {@code SmtpConnector}
- * applies after the handshake), {@link DaneCertificateVerifier} for {@code dane}/{@code dane-only}, and
+ * applies after the handshake); for {@code dane}/{@code dane-only} the {@link DanePlanner}'s mode for the hop, mapped
+ * to the level enforced there as the delivery maps it (authenticated: {@link DaneCertificateVerifier} against the
+ * plan's TLSA records and reference identifiers; mandatory unauthenticated TLS: {@code encrypt}; no secure TLSA:
+ * {@code may}; refused: {@code dane-required}; DNSSEC failure: {@code dnssec-invalid}); and
  * {@link TlsMetricNames#tlsFailureReason} for the failure word. Pure: no I/O.
  *
- * <p>Should move next to the delivery's per-destination decision once {@code OutboundLevel} knows the DANE levels.
  */
 final class PeerJudge {
-    static final String DANE_REQUIRED = "dane-required";
-    static final String DNSSEC_INVALID = "dnssec-invalid";
     private static final String DANE_TRUST = "dane";
 
     private final Clock clock;
@@ -34,9 +38,14 @@ final class PeerJudge {
         this.clock = clock;
     }
 
-    HopCheck judge(String nextHop, String host, List<String> referenceNames, PeerLevel level, OutboundTls tls,
-                   PeerObservation seen, Optional<TlsaCheck> tlsa) {
-        Verdict verdict = decide(host, referenceNames, level, tls, seen, tlsa);
+    /**
+     * @param dane the planner's decision for this hop at {@code dane}/{@code dane-only} ({@link DaneStep#of}); empty at
+     *             the row levels, and at the DANE levels when no DNSSEC lookups are configured (then the hop is judged
+     *             as {@code SmtpConnector} judges a hop at that level)
+     */
+    HopCheck judge(String nextHop, String host, OutboundLevel level, OutboundTls tls, PeerObservation seen,
+                   Optional<TlsaCheck> tlsa, Optional<DaneStep> dane) {
+        Verdict verdict = decide(host, level, tls, seen, dane);
         String transport = verdict.outcome != Outcome.DELIVER ? Transport.NONE.token()
             : !seen.encrypted() ? Transport.CLEARTEXT.token()
             : seen.startTls() == PeerObservation.StartTls.IMPLICIT ? Transport.IMPLICIT_TLS.token() : Transport.STARTTLS.token();
@@ -44,62 +53,99 @@ final class PeerJudge {
             verdict.resultType, verdict.reason);
     }
 
-    private Verdict decide(String host, List<String> referenceNames, PeerLevel level, OutboundTls tls,
-                           PeerObservation seen, Optional<TlsaCheck> tlsa) {
-        X509Certificate[] chain = seen.chain().toArray(new X509Certificate[0]);
+    /**
+     * What {@link DanePlanner} decided for one hop: its {@link DaneHostPlan.Mode}, why, and for an authenticated hop
+     * the TLSA records and reference identifiers the certificate is held to.
+     */
+    record DaneStep(DaneHostPlan.Mode mode, String reason, TlsaRecordSet tlsa, List<String> referenceNames) {
+        static DaneStep of(DaneHostPlan host) {
+            return new DaneStep(host.mode(), host.reason(), host.tlsa(), host.referenceNames());
+        }
+
+        /** A host without DNSSEC address that is tried all the same: no secure TLSA records, {@code may} or refused. */
+        static DaneStep withoutTlsa(DaneStep noAddress, boolean daneOnly) {
+            String reason = noAddress.reason() + " in the DNSSEC lookups (connected through the system resolver)";
+            return daneOnly ? new DaneStep(DaneHostPlan.Mode.REFUSED, "DANE required: " + reason + " (level dane-only)",
+                TlsaRecordSet.of(), List.of()) : new DaneStep(DaneHostPlan.Mode.MAY, reason, TlsaRecordSet.of(), List.of());
+        }
+
+        /** A destination the plan refused as a whole (insecure MX at {@code dane-only}, failed MX lookup). */
+        static DaneStep refused(DanePlan plan) {
+            boolean dnssec = plan.deferralResultType().filter(DanePlan.DNSSEC_INVALID::equals).isPresent();
+            return new DaneStep(dnssec ? DaneHostPlan.Mode.DNSSEC_FAILED : DaneHostPlan.Mode.REFUSED,
+                plan.deferral().orElse(""), TlsaRecordSet.of(), List.of());
+        }
+    }
+
+    private Verdict decide(String host, OutboundLevel level, OutboundTls tls, PeerObservation seen, Optional<DaneStep> dane) {
+        if (dane.isPresent() && dane.get().mode() == DaneHostPlan.Mode.DNSSEC_FAILED) {
+            return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), dane.get().reason()
+                + "; the mail waits, never falls back (RFC 7672 section 2.1.1)").type(DanePlan.DNSSEC_INVALID);
+        }
         if (!seen.connected()) {
             String why = seen.failure().orElse("no session");
             return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), why)
                 .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(why)));
         }
-        if (level == PeerLevel.NONE) {
+        if (level == OutboundLevel.NONE) {
             // As the delivery records it: an SMTPS hop is TLS even at none, and its chain is checked for the record.
+            X509Certificate[] chain = seen.chain().toArray(new X509Certificate[0]);
             return seen.encrypted()
                 ? Verdict.of(Outcome.DELIVER, tls.check().check(OutboundLevel.NONE, chain, host),
                     "level none: implicit TLS (the port speaks nothing else), certificate not enforced")
                 : Verdict.of(Outcome.DELIVER, CertificateVerification.notChecked(), "level none: cleartext, STARTTLS not tried");
         }
-        if (level.isDane() && tlsa.isPresent() && tlsa.get().status().isFailure()) {
-            return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), "TLSA lookup of " + tlsa.get().queryName()
-                + " is " + tlsa.get().status().name() + ": " + tlsa.get().reason()
-                + "; the mail waits, never falls back (RFC 7672 section 2.1.1)").type(DNSSEC_INVALID);
+        if (dane.isEmpty()) {
+            return atLevel(level, host, tls, seen, "");
         }
-        boolean daneApplies = level.isDane() && tlsa.map(TlsaCheck::applies).orElse(false);
+        DaneStep step = dane.get();
+        switch (step.mode()) {
+            case REFUSED:
+                return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(),
+                    seen.failure().map(why -> why + "; ").orElse("") + step.reason()).type(DanePlan.DANE_REQUIRED);
+            case NO_ADDRESS:
+                return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), step.reason());
+            case MAY:
+                return atLevel(OutboundLevel.MAY, host, tls, seen, step.reason() + ": level " + level.token() + " delivers as may");
+            case ENCRYPT:
+                return atLevel(OutboundLevel.ENCRYPT, host, tls, seen, step.reason());
+            default:
+                return authenticated(step, seen);
+        }
+    }
+
+    /** As {@code SmtpConnector} decides at {@code level} after the handshake (the row's certificate check). */
+    private Verdict atLevel(OutboundLevel level, String host, OutboundTls tls, PeerObservation seen, String because) {
+        String prefix = because.isEmpty() ? "" : because + "; ";
         if (!seen.encrypted()) {
             String why = seen.failure().orElse("no TLS");
-            if (level == PeerLevel.MAY || (level == PeerLevel.DANE && !daneApplies)) {
+            if (!level.requiresTls()) {
                 // The delivery records a broken handshake as a failed check before it starts over in cleartext.
                 CertificateVerification recorded = seen.startTls() == PeerObservation.StartTls.HANDSHAKE_FAILED
                     ? CertificateVerification.failed(tls.check().trust().name(), why) : CertificateVerification.notChecked();
-                return Verdict.of(Outcome.DELIVER, recorded, why + ": level " + level.token() + " delivers in cleartext");
+                return Verdict.of(Outcome.DELIVER, recorded, prefix + why + ": level " + level.token() + " delivers in cleartext");
             }
-            if (level == PeerLevel.DANE_ONLY && !daneApplies) {
-                return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(), why
-                    + "; level dane-only needs DNSSEC-secure TLSA records" + noTlsa(tlsa)).type(DANE_REQUIRED);
-            }
-            return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(), why)
+            return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(), prefix + why)
                 .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(why)));
         }
-        if (level.outboundLevel().isPresent()) {
-            OutboundLevel rowLevel = level.outboundLevel().get();
-            CertificateVerification checked = tls.check().check(rowLevel, chain, host);
-            if (!rowLevel.verifiesPeer() || checked.isVerified()) {
-                return Verdict.of(Outcome.DELIVER, checked, rowLevel.verifiesPeer()
-                    ? "certificate " + checked.status().token() + " (" + checked.trust() + ")"
-                    : "level " + rowLevel.token() + ": TLS, certificate not enforced");
-            }
-            return Verdict.of(Outcome.REFUSE, checked, checked.reason())
-                .type(TlsMetricNames.tlsFailureReason(attempt(checked), Optional.empty()));
+        CertificateVerification checked = tls.check().check(level, seen.chain().toArray(new X509Certificate[0]), host);
+        if (!level.verifiesPeer() || checked.isVerified()) {
+            return Verdict.of(Outcome.DELIVER, checked, because.isEmpty() ? level.verifiesPeer()
+                ? "certificate " + checked.status().token() + " (" + checked.trust() + ")"
+                : "level " + level.token() + ": TLS, certificate not enforced" : because);
         }
-        if (!daneApplies) {
-            if (level == PeerLevel.DANE_ONLY) {
-                return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(),
-                    "level dane-only needs DNSSEC-secure TLSA records" + noTlsa(tlsa)).type(DANE_REQUIRED);
-            }
-            return Verdict.of(Outcome.DELIVER, tls.check().check(OutboundLevel.MAY, chain, host),
-                "no DNSSEC-secure TLSA records" + noTlsa(tlsa) + ": level dane delivers as may");
+        return Verdict.of(Outcome.REFUSE, checked, prefix + checked.reason())
+            .type(TlsMetricNames.tlsFailureReason(attempt(checked), Optional.empty()));
+    }
+
+    /** Secure usable TLSA records: TLS is mandatory and the chain must satisfy them (RFC 7672 section 3). */
+    private Verdict authenticated(DaneStep step, PeerObservation seen) {
+        if (!seen.encrypted()) {
+            String why = seen.failure().orElse("no TLS");
+            return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(), why + " (" + step.reason() + ")")
+                .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(why)));
         }
-        DaneVerdict dane = new DaneCertificateVerifier(clock).verify(seen.chain(), tlsa.get().recordSet(), referenceNames);
+        DaneVerdict dane = new DaneCertificateVerifier(clock).verify(seen.chain(), step.tlsa(), step.referenceNames());
         switch (dane.status()) {
             case AUTHENTICATED:
                 return Verdict.of(Outcome.DELIVER, CertificateVerification.verified(DANE_TRUST, dane.detail()), dane.detail())
@@ -117,15 +163,6 @@ final class PeerJudge {
     private TlsProvenance attempt(CertificateVerification verification) {
         return TlsProvenance.builder(Direction.OUTBOUND).transport(Transport.NONE).localHost("").remoteAddress("")
             .time(clock.instant()).peerVerification(verification).build();
-    }
-
-    private static String noTlsa(Optional<TlsaCheck> tlsa) {
-        if (tlsa.isEmpty()) {
-            return " (no DNSSEC resolver was asked)";
-        }
-        TlsaCheck check = tlsa.get();
-        return " (" + check.queryName() + ": " + check.status().name().toLowerCase(java.util.Locale.ROOT) + " "
-            + check.outcome().name().toLowerCase(java.util.Locale.ROOT) + (check.reason().isEmpty() ? "" : ", " + check.reason()) + ")";
     }
 
     private static final class Verdict {

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-import dev.tlsprovenance.cli.checkpeer.DnssecResolverSettings;
+import dev.tlsprovenance.cli.checkpeer.DnssecResolver;
 import dev.tlsprovenance.dane.DnssecLookups;
 import dev.tlsprovenance.distribution.ConfiguredListener;
 import dev.tlsprovenance.distribution.ListenerConfiguration;
@@ -115,9 +115,10 @@ public final class DoctorCommand implements Callable<Integer> {
         }
         Optional<DnssecLookups> lookups = Optional.empty();
         try {
-            lookups = DnssecResolverSettings.resolve(conf, Optional.empty(), Optional.empty()).map(DnssecLookups::new);
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            findings.add(Finding.fail(PolicyCheck.AREA, DnssecResolverSettings.FILE_NAME, e.getMessage()));
+            lookups = DnssecResolver.settings(conf, Optional.empty(), Optional.empty(), java.time.Clock.systemUTC())
+                .map(DnssecLookups::new);
+        } catch (dev.tlsprovenance.dane.DaneConfiguration.Invalid | IllegalArgumentException | IllegalStateException e) {
+            findings.add(Finding.fail(PolicyCheck.AREA, DnssecResolver.FILE_NAME, e.getMessage()));
         }
         findings.addAll(PolicyCheck.check(home, conf, !offline, heloName(listeners), lookups));
         findings.addAll(WebAdminCheck.check(home));

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tlsprovenance.cli.TlsProvenanceCli;
 import dev.tlsprovenance.dane.TlsaRecord;
+import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.testing.dns.TestDnsNamespace;
 import dev.tlsprovenance.testing.dns.TestDnssecServer;
 import dev.tlsprovenance.testing.dns.TestZone;
@@ -89,61 +90,61 @@ class CheckPeerMatrixTest {
         }
     }
 
-    private static final Map<Kind, Map<PeerLevel, Expect>> EXPECTED = new EnumMap<>(Kind.class);
+    private static final Map<Kind, Map<OutboundLevel, Expect>> EXPECTED = new EnumMap<>(Kind.class);
 
     static {
         for (Kind kind : Kind.values()) {
-            Map<PeerLevel, Expect> byLevel = new EnumMap<>(PeerLevel.class);
-            byLevel.put(PeerLevel.NONE, Expect.delivers("cleartext", "not-checked"));
+            Map<OutboundLevel, Expect> byLevel = new EnumMap<>(OutboundLevel.class);
+            byLevel.put(OutboundLevel.NONE, Expect.delivers("cleartext", "not-checked"));
             EXPECTED.put(kind, byLevel);
         }
-        Map<PeerLevel, Expect> ca = EXPECTED.get(Kind.CA);
-        for (PeerLevel level : List.of(PeerLevel.MAY, PeerLevel.ENCRYPT, PeerLevel.VERIFY, PeerLevel.SECURE,
-                PeerLevel.FINGERPRINT, PeerLevel.DANE, PeerLevel.DANE_ONLY)) {
+        Map<OutboundLevel, Expect> ca = EXPECTED.get(Kind.CA);
+        for (OutboundLevel level : List.of(OutboundLevel.MAY, OutboundLevel.ENCRYPT, OutboundLevel.VERIFY, OutboundLevel.SECURE,
+                OutboundLevel.FINGERPRINT, OutboundLevel.DANE, OutboundLevel.DANE_ONLY)) {
             ca.put(level, Expect.delivers("starttls", "verified"));
         }
-        Map<PeerLevel, Expect> self = EXPECTED.get(Kind.SELF_SIGNED);
-        self.put(PeerLevel.MAY, Expect.delivers("starttls", "failed"));
-        self.put(PeerLevel.ENCRYPT, Expect.delivers("starttls", "failed"));
-        self.put(PeerLevel.VERIFY, Expect.refused("failed", "certificate-not-trusted"));
-        self.put(PeerLevel.SECURE, Expect.refused("failed", "certificate-not-trusted"));
-        self.put(PeerLevel.FINGERPRINT, Expect.delivers("starttls", "verified"));
-        self.put(PeerLevel.DANE, Expect.delivers("starttls", "verified"));
-        self.put(PeerLevel.DANE_ONLY, Expect.delivers("starttls", "verified"));
-        Map<PeerLevel, Expect> plain = EXPECTED.get(Kind.NO_STARTTLS);
-        plain.put(PeerLevel.MAY, Expect.delivers("cleartext", "not-checked"));
-        for (PeerLevel level : List.of(PeerLevel.ENCRYPT, PeerLevel.VERIFY, PeerLevel.SECURE, PeerLevel.FINGERPRINT)) {
+        Map<OutboundLevel, Expect> self = EXPECTED.get(Kind.SELF_SIGNED);
+        self.put(OutboundLevel.MAY, Expect.delivers("starttls", "failed"));
+        self.put(OutboundLevel.ENCRYPT, Expect.delivers("starttls", "failed"));
+        self.put(OutboundLevel.VERIFY, Expect.refused("failed", "certificate-not-trusted"));
+        self.put(OutboundLevel.SECURE, Expect.refused("failed", "certificate-not-trusted"));
+        self.put(OutboundLevel.FINGERPRINT, Expect.delivers("starttls", "verified"));
+        self.put(OutboundLevel.DANE, Expect.delivers("starttls", "verified"));
+        self.put(OutboundLevel.DANE_ONLY, Expect.delivers("starttls", "verified"));
+        Map<OutboundLevel, Expect> plain = EXPECTED.get(Kind.NO_STARTTLS);
+        plain.put(OutboundLevel.MAY, Expect.delivers("cleartext", "not-checked"));
+        for (OutboundLevel level : List.of(OutboundLevel.ENCRYPT, OutboundLevel.VERIFY, OutboundLevel.SECURE, OutboundLevel.FINGERPRINT)) {
             plain.put(level, Expect.refused("not-checked", "starttls-not-supported"));
         }
-        plain.put(PeerLevel.DANE, Expect.delivers("cleartext", "not-checked"));
-        plain.put(PeerLevel.DANE_ONLY, Expect.refused("not-checked", "dane-required"));
-        Map<PeerLevel, Expect> pinned = EXPECTED.get(Kind.WRONG_PIN);
-        for (PeerLevel level : List.of(PeerLevel.MAY, PeerLevel.ENCRYPT, PeerLevel.VERIFY, PeerLevel.SECURE)) {
+        plain.put(OutboundLevel.DANE, Expect.delivers("cleartext", "not-checked"));
+        plain.put(OutboundLevel.DANE_ONLY, Expect.refused("not-checked", "dane-required"));
+        Map<OutboundLevel, Expect> pinned = EXPECTED.get(Kind.WRONG_PIN);
+        for (OutboundLevel level : List.of(OutboundLevel.MAY, OutboundLevel.ENCRYPT, OutboundLevel.VERIFY, OutboundLevel.SECURE)) {
             pinned.put(level, Expect.delivers("starttls", "verified"));
         }
-        pinned.put(PeerLevel.FINGERPRINT, Expect.refused("failed", "pin-mismatch"));
-        pinned.put(PeerLevel.DANE, Expect.refused("failed", "validation-failure"));
-        pinned.put(PeerLevel.DANE_ONLY, Expect.refused("failed", "validation-failure"));
-        Map<PeerLevel, Expect> named = EXPECTED.get(Kind.WRONG_NAME);
-        for (PeerLevel level : List.of(PeerLevel.MAY, PeerLevel.ENCRYPT, PeerLevel.VERIFY, PeerLevel.FINGERPRINT)) {
+        pinned.put(OutboundLevel.FINGERPRINT, Expect.refused("failed", "pin-mismatch"));
+        pinned.put(OutboundLevel.DANE, Expect.refused("failed", "validation-failure"));
+        pinned.put(OutboundLevel.DANE_ONLY, Expect.refused("failed", "validation-failure"));
+        Map<OutboundLevel, Expect> named = EXPECTED.get(Kind.WRONG_NAME);
+        for (OutboundLevel level : List.of(OutboundLevel.MAY, OutboundLevel.ENCRYPT, OutboundLevel.VERIFY, OutboundLevel.FINGERPRINT)) {
             named.put(level, Expect.delivers("starttls", "verified"));
         }
-        named.put(PeerLevel.SECURE, Expect.refused("failed", "certificate-host-mismatch"));
-        named.put(PeerLevel.DANE, Expect.refused("failed", "certificate-host-mismatch"));
-        named.put(PeerLevel.DANE_ONLY, Expect.refused("failed", "certificate-host-mismatch"));
-        Map<PeerLevel, Expect> refusing = EXPECTED.get(Kind.REFUSES_STARTTLS);
+        named.put(OutboundLevel.SECURE, Expect.refused("failed", "certificate-host-mismatch"));
+        named.put(OutboundLevel.DANE, Expect.refused("failed", "certificate-host-mismatch"));
+        named.put(OutboundLevel.DANE_ONLY, Expect.refused("failed", "certificate-host-mismatch"));
+        Map<OutboundLevel, Expect> refusing = EXPECTED.get(Kind.REFUSES_STARTTLS);
         plain.forEach((level, expect) -> refusing.put(level, "starttls-not-supported".equals(expect.resultType)
             ? Expect.refused(expect.verify, "starttls-refused") : expect));
-        Map<PeerLevel, Expect> dropping = EXPECTED.get(Kind.HANDSHAKE_DROP);
+        Map<OutboundLevel, Expect> dropping = EXPECTED.get(Kind.HANDSHAKE_DROP);
         plain.forEach((level, expect) -> dropping.put(level, "starttls-not-supported".equals(expect.resultType)
             ? Expect.refused(expect.verify, "handshake-failed") : expect));
         // May-style levels record the broken handshake as a failed check, then deliver in cleartext.
-        dropping.put(PeerLevel.MAY, Expect.delivers("cleartext", "failed"));
-        dropping.put(PeerLevel.DANE, Expect.delivers("cleartext", "failed"));
-        Map<PeerLevel, Expect> smtps = EXPECTED.get(Kind.IMPLICIT_TLS);
+        dropping.put(OutboundLevel.MAY, Expect.delivers("cleartext", "failed"));
+        dropping.put(OutboundLevel.DANE, Expect.delivers("cleartext", "failed"));
+        Map<OutboundLevel, Expect> smtps = EXPECTED.get(Kind.IMPLICIT_TLS);
         ca.forEach((level, expect) -> smtps.put(level, Expect.delivers("implicit-tls", expect.verify)));
         // An SMTPS port is TLS even at none; its chain is checked for the record, as the delivery records it.
-        smtps.put(PeerLevel.NONE, Expect.delivers("implicit-tls", "verified"));
+        smtps.put(OutboundLevel.NONE, Expect.delivers("implicit-tls", "verified"));
     }
 
     @TempDir
@@ -218,7 +219,7 @@ class CheckPeerMatrixTest {
 
     @ParameterizedTest(name = "{0} at {1}")
     @MethodSource("everyKindAtEveryLevel")
-    void exitCodeAndJsonFollowTheLevel(Kind kind, PeerLevel level, Expect expect) throws IOException {
+    void exitCodeAndJsonFollowTheLevel(Kind kind, OutboundLevel level, Expect expect) throws IOException {
         Run run = checkPeer(kind.destination(), "--level", level.token(), "--json");
 
         assertThat(run.exitCode).as(run.output + run.error).isEqualTo(expect.exit);
@@ -242,9 +243,9 @@ class CheckPeerMatrixTest {
             assertThat(result.get("result-type").asText()).isEqualTo(expect.resultType);
         }
         boolean cleartextOnly = kind == Kind.NO_STARTTLS || kind == Kind.REFUSES_STARTTLS || kind == Kind.HANDSHAKE_DROP;
-        boolean tlsTried = kind == Kind.IMPLICIT_TLS || (level != PeerLevel.NONE && !cleartextOnly);
+        boolean tlsTried = kind == Kind.IMPLICIT_TLS || (level != OutboundLevel.NONE && !cleartextOnly);
         assertThat(hop.get("starttls").asText()).isEqualTo(kind == Kind.IMPLICIT_TLS ? "implicit"
-            : level == PeerLevel.NONE ? "not-tried" : kind == Kind.NO_STARTTLS ? "not-offered"
+            : level == OutboundLevel.NONE ? "not-tried" : kind == Kind.NO_STARTTLS ? "not-offered"
             : kind == Kind.REFUSES_STARTTLS ? "refused" : kind == Kind.HANDSHAKE_DROP ? "handshake-failed" : "established");
         if (tlsTried) {
             assertThat(hop.get("protocol").asText()).startsWith("TLSv1.");
@@ -365,7 +366,7 @@ class CheckPeerMatrixTest {
         Files.writeString(other.resolve("dane.properties"), "dnssec.resolver=127.0.0.1:99999\n");
         Run badFile = run("check-peer", "--home", other.getParent().toString(), Kind.CA.destination());
         assertThat(badFile.exitCode).isEqualTo(2);
-        assertThat(badFile.error).contains("dane.properties: dnssec.resolver").contains("bad port");
+        assertThat(badFile.error).contains("dane.properties:1: dnssec.resolver").contains("port 99999 is outside 1-65535");
     }
 
     private static String spki(TestCertificate certificate) {
