@@ -53,9 +53,10 @@ class ShippedDsnAndLoopJamesTest {
         .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
         .withCoreHandlersPackage("dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers")
         .withConfFile("tls-policy.conf", policy(""))
-        // the shipped mailet container names conf/dane.properties; the rows above decide every destination, so no
-        // DNSSEC lookup is made
+        // the shipped mailet container names conf/dane.properties and conf/mta-sts.properties; the rows above decide
+        // every destination, so no DNSSEC lookup or policy fetch is made
         .withConfFile("dane.properties", shipped("dane.properties"))
+        .withConfFile("mta-sts.properties", shipped("mta-sts.properties"))
         .withMailetContainer(shippedMailetContainer())
         .build();
 
