@@ -187,8 +187,10 @@ public final class CheckPeer {
                 : new TlsaCheck("_" + hop.port() + "._tcp." + hop.host(), DnssecStatus.INSECURE, DnssecAnswer.Outcome.NODATA,
                     "the MX records are not DNSSEC-secure: TLSA not used (RFC 7672 section 2.2.1)", List.of()));
         }
-        PeerObservation seen = session.observe(hop.host(), address, hop.port(), hop.implicitTls(),
-            level != OutboundLevel.NONE, tls);
+        // the delivery does not connect to a host its DNSSEC lookups found no address for; neither does check-peer
+        PeerObservation seen = step.isPresent() && step.get().mode() == DaneHostPlan.Mode.NO_ADDRESS
+            ? PeerObservation.unreachable("", step.get().reason())
+            : session.observe(hop.host(), address, hop.port(), hop.implicitTls(), level != OutboundLevel.NONE, tls);
         return judge.judge(hop.toString(), hop.host(), level, tls, seen, tlsa, step);
     }
 

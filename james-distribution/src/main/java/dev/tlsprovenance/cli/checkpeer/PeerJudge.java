@@ -82,6 +82,9 @@ final class PeerJudge {
             return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), dane.get().reason()
                 + "; the mail waits, never falls back (RFC 7672 section 2.1.1)").type(DanePlan.DNSSEC_INVALID);
         }
+        if (dane.isPresent() && dane.get().mode() == DaneHostPlan.Mode.NO_ADDRESS) {
+            return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), dane.get().reason());
+        }
         if (!seen.connected()) {
             String why = seen.failure().orElse("no session");
             return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), why)
