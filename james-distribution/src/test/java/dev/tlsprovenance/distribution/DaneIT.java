@@ -121,7 +121,7 @@ class DaneIT {
             .filter(t -> t.recipients().contains("bob@good.test")).findFirst().orElseThrow();
         assertThat(received.overTls()).isTrue();
         JsonNode line = firstLine("good.test");
-        assertThat(line.path("policy-source").asText()).isEqualTo("row");
+        assertThat(line.path("policy-source").asText()).isEqualTo("dane");
         assertThat(line.path("level").asText()).isEqualTo("dane");
         assertThat(line.path("dnssec").asText()).isEqualTo("secure");
         assertThat(line.path("tlsa").get(0).asText()).isEqualTo(matching);
@@ -164,7 +164,7 @@ class DaneIT {
         JsonNode line = firstLine("plain.test");
         assertThat(line.path("level").asText()).isEqualTo("may");
         assertThat(line.path("dnssec").asText()).isEqualTo("insecure");
-        assertThat(line.path("policy-source").asText()).isEqualTo("row");
+        assertThat(line.path("policy-source").asText()).isEqualTo("default");
         assertThat(line.path("recipients").get(0).path("result").asText()).isEqualTo("delivered");
     }
 }
