@@ -9,6 +9,9 @@ import java.util.Objects;
  * and how it may be tried, with the DNSSEC facts that decided it. Immutable.
  */
 public final class DaneHostPlan {
+    /** The host of a null MX (RFC 7505: {@code MX 0 .}), which names no host. */
+    public static final String NULL_MX_HOST = ".";
+
     /** How a host is tried. */
     public enum Mode {
         /** Secure usable TLSA records: STARTTLS required and the chain must satisfy them (no cleartext). */

@@ -52,6 +52,14 @@ public final class DanePlan {
         return hosts.stream().anyMatch(h -> h.mode() == DaneHostPlan.Mode.AUTHENTICATED || h.mode() == DaneHostPlan.Mode.ENCRYPT);
     }
 
+    /**
+     * RFC 7505: the domain's only MX is the null MX ({@code 0 .}): it accepts no mail, so nothing is tried and the
+     * sender learns at once (5.1.10), not after the retries.
+     */
+    public boolean isNullMx() {
+        return hosts.size() == 1 && hosts.get(0).host().equals(DaneHostPlan.NULL_MX_HOST);
+    }
+
     /** Empty when some host can be tried; else the 4.7.5 (or, for hosts without address, 4.4.1) diagnostic. */
     public Optional<String> deferral() {
         if (domainRefusal.isPresent()) {

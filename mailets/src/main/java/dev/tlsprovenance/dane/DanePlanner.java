@@ -138,7 +138,7 @@ public final class DanePlanner {
     private DaneHostPlan planHost(String host, int port, DnssecStatus mxStatus, boolean secureMx, boolean daneOnly,
                                   List<String> references) {
         if (host.isEmpty()) {
-            return new DaneHostPlan(".", port, List.of(), DaneHostPlan.Mode.NO_ADDRESS, mxStatus, TlsaRecordSet.of(),
+            return new DaneHostPlan(DaneHostPlan.NULL_MX_HOST, port, List.of(), DaneHostPlan.Mode.NO_ADDRESS, mxStatus, TlsaRecordSet.of(),
                 references, "null MX (RFC 7505): the domain accepts no mail");
         }
         Optional<InetAddress> literal = addressLiteral(host);

@@ -125,8 +125,8 @@ final class DaneRouting {
                 hops.add(base.underDane(address.getHostAddress(), level, dane));
             }
         }
-        Optional<DeliveryFailure> deferral = plan.deferral().map(diagnostic -> plan.deferralIsCryptographic()
-            ? DeliveryFailure.cryptographicFailure(diagnostic) : DeliveryFailure.network(diagnostic));
+        Optional<DeliveryFailure> deferral = plan.deferral().map(diagnostic -> plan.isNullMx() ? DeliveryFailure.nullMx(diagnostic)
+            : plan.deferralIsCryptographic() ? DeliveryFailure.cryptographicFailure(diagnostic) : DeliveryFailure.network(diagnostic));
         PolicySource domainSource = fromRow ? PolicySource.ROW
             : plan.daneApplies() || plan.deferralResultType().isPresent() ? PolicySource.DANE : PolicySource.DEFAULT;
         return new DaneRouting(hops, deferral, facts, PolicyFacts.of(domainSource, plan.weakestStatus().name(), List.of()));
@@ -153,7 +153,10 @@ final class DaneRouting {
         return hops;
     }
 
-    /** Present when no hop can be tried: 4.7.5 for DNSSEC and {@code dane-only} reasons, 4.4.1 for no address. */
+    /**
+     * Present when no hop can be tried: 4.7.5 for DNSSEC and {@code dane-only} reasons, 5.1.10 for a null MX, 4.4.1 for
+     * no address.
+     */
     Optional<DeliveryFailure> deferral() {
         return deferral;
     }

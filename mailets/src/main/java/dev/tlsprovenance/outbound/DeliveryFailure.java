@@ -64,6 +64,14 @@ public final class DeliveryFailure {
         return new DeliveryFailure(false, ROUTING_LOOP, ROUTING_LOOP, diagnostic, 0);
     }
 
+    /**
+     * The destination publishes a null MX (RFC 7505 section 4.1): it accepts no mail. 5.1.10 (RFC 7505 section 4.2),
+     * permanent, never retried.
+     */
+    public static DeliveryFailure nullMx(String diagnostic) {
+        return new DeliveryFailure(false, "5.1.10", "5.1.10", diagnostic, 0);
+    }
+
     /** The peer's own answer; its class decides whether we retry. */
     public static DeliveryFailure remote(SmtpReply reply, String during) {
         String enhanced = reply.enhancedCode();

@@ -184,6 +184,33 @@ class DanePlannerTest {
     }
 
     @Test
+    void aNullMxIsNeverTriedAndIsToldApartFromAMissingAddress() throws Exception {
+        for (MxShape shape : List.of(MxShape.SECURE_RECORDS, MxShape.INSECURE_RECORDS)) {
+            for (boolean daneOnly : new boolean[] {false, true}) {
+                String label = shape + (daneOnly ? " dane-only" : " dane");
+                FakeDns dns = new FakeDns().mx(DOMAIN, shape, "");
+                DanePlan plan = new DanePlanner(dns).plan(DOMAIN, daneOnly);
+                if (shape == MxShape.INSECURE_RECORDS && daneOnly) {
+                    assertThat(plan.isNullMx()).as(label + ": refused before the hosts are looked at").isFalse();
+                    assertThat(plan.deferralResultType()).as(label).contains("dane-required");
+                    continue;
+                }
+                assertThat(plan.isNullMx()).as(label).isTrue();
+                assertThat(plan.triedHosts()).as(label).isEmpty();
+                assertThat(plan.deferral()).as(label).hasValueSatisfying(d -> assertThat(d).contains("null MX (RFC 7505)"));
+                assertThat(dns.addressLookups + dns.tlsaLookups).as(label + ": nothing looked up for the root").isZero();
+            }
+        }
+        FakeDns noAddress = new FakeDns().mx(DOMAIN, MxShape.SECURE_RECORDS, "mx." + DOMAIN)
+            .host("mx." + DOMAIN, AddressShape.SECURE_NONE, TlsaShape.USABLE);
+        assertThat(new DanePlanner(noAddress).plan(DOMAIN, false).isNullMx()).isFalse();
+        FakeDns nullAmongOthers = new FakeDns().mx(DOMAIN, MxShape.SECURE_RECORDS, "", "mx." + DOMAIN)
+            .host("mx." + DOMAIN, AddressShape.SECURE, TlsaShape.USABLE);
+        assertThat(new DanePlanner(nullAmongOthers).plan(DOMAIN, false).isNullMx())
+            .as("a null MX beside real ones (RFC 7505 forbids it) is not a null-MX domain: the real host is tried").isFalse();
+    }
+
+    @Test
     void theMxPortNamesTheTlsaRecordsAsked() throws Exception {
         FakeDns dns = new FakeDns().mx(DOMAIN, MxShape.SECURE_RECORDS, "mx." + DOMAIN).host("mx." + DOMAIN, AddressShape.SECURE, TlsaShape.USABLE);
         new DanePlanner(dns, 2525).plan(DOMAIN, false);

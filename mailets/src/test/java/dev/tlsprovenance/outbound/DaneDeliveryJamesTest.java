@@ -66,6 +66,7 @@ class DaneDeliveryJamesTest {
                 // DANE-TA: the MX host mx.dane.test is the name in the certificate; ta-wrong.test's own MX host is not
                 .zone(mxZone(TestZone.signed("dane.test"), tlsaOwner, ISSUER_TA))
                 .zone(TestZone.signed("ta-good.test").record("@", 300, "MX", "10 mx.dane.test."))
+                .zone(TestZone.signed("nullmx.test").record("@", 300, "MX", "0 ."))
                 .zone(mxZone(TestZone.signed("ta-wrong.test"), tlsaOwner, ISSUER_TA))
                 .build());
         } catch (IOException e) {
@@ -206,6 +207,25 @@ class DaneDeliveryJamesTest {
         assertThat(PEER.tlsHandshakes()).as("a handshake happened, then nothing").isPositive();
         assertThat(PEER.commandLog()).noneMatch(l -> l.contains("MAIL FROM"));
         assertNothingSentFor("carol@mismatch.test");
+    }
+
+    @Test
+    void aNullMxBouncesAtOnceWith5110AndNothingIsTried() throws Exception {
+        submit("nell@nullmx.test", "null MX");
+
+        DeliveredMail dsn = awaitDsnFor("nell@nullmx.test");
+        assertThat(dsn.body()).contains("Status: 5.1.10");
+        assertThat(dsn.body()).contains("null MX (RFC 7505)");
+        List<JsonNode> lines = awaitLedgerLines("nullmx.test", 1);
+        assertThat(lines).as("permanent at the first attempt: no retry").hasSize(1);
+        JsonNode line = lines.get(0);
+        assertThat(line.path("transport").asText()).isEqualTo("none");
+        assertThat(line.has("result-type")).as("not a TLS failure: nothing for TLS-RPT").isFalse();
+        JsonNode recipient = line.path("recipients").get(0);
+        assertThat(recipient.path("status").asText()).isEqualTo("5.1.10");
+        assertThat(recipient.path("result").asText()).isNotEqualTo("deferred");
+        assertThat(PEER.connectionCount()).isZero();
+        assertNothingSentFor("nell@nullmx.test");
     }
 
     @Test
