@@ -154,6 +154,23 @@ final class DaneRouting {
     }
 
     /**
+     * The strongest guarantee any hop is held to, as a level {@code ledgerRequiredFrom} can be compared with: a
+     * DANE-authenticated hop or one under an {@code enforce} MTA-STS policy counts as {@code verify} (its certificate is
+     * authenticated), a secure TLSA RRset without usable records as {@code encrypt}, the rest as its level;
+     * {@code rowLevel} when it is stronger (or no hop is tried).
+     */
+    OutboundLevel strongestGuarantee(OutboundLevel rowLevel) {
+        OutboundLevel strongest = rowLevel;
+        for (NextHop hop : hops) {
+            OutboundLevel held = hop.dane().isPresent() ? OutboundLevel.VERIFY : hop.level().orElse(rowLevel);
+            if (held.compareTo(strongest) > 0) {
+                strongest = held;
+            }
+        }
+        return strongest;
+    }
+
+    /**
      * Present when no hop can be tried: 4.7.5 for DNSSEC and {@code dane-only} reasons, 5.1.10 for a null MX, 4.4.1 for
      * no address.
      */

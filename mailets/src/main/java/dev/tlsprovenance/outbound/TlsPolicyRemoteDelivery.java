@@ -579,10 +579,16 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             OutboundPolicy outbound = builtInDefault && danePlanner.isPresent() && !TlsRptMail.isReport(mail)
                 ? DANE_DEFAULT : row.outbound();
             OutboundLevel level = SmtpConnector.effectiveLevel(outbound.level(), requireTls);
-            boolean recordRequired = ledgerRequired(level);
+            // DANE and MTA-STS decide per destination what dane only promises as may: a destination they hold to
+            // authenticated TLS needs its record as a verify row does
+            Optional<DaneRouting> dane = outbound.level().isDane()
+                ? Optional.of(daneRoute(domain.getKey(), outbound, fromRow)) : Optional.empty();
+            OutboundLevel guaranteed = dane.map(d -> d.strongestGuarantee(level)).orElse(level);
+            boolean recordRequired = ledgerRequired(guaranteed);
             if (recordRequired && !ledger.get().isWritable()) {
                 DeliveryFailure deferred = DeliveryFailure.ledgerUnavailable("the outbound ledger " + ledger.get().file()
-                    + " cannot be written and row " + row.source() + " (" + level.token() + ") requires a record of every attempt");
+                    + " cannot be written and row " + row.source() + " (" + guaranteed.token()
+                    + (guaranteed == level ? "" : ", as DANE or MTA-STS decided") + ") requires a record of every attempt");
                 waitingForLedger.addAll(domain.getValue());
                 mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(deferred.toString())));
                 continue;
@@ -591,11 +597,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             DomainDeliveryResult result;
             Envelope envelope = new Envelope(mail.getMaybeSender().asString(""),
                 asStrings(domain.getValue()), requireTls);
-            Optional<DaneRouting> dane = Optional.empty();
             try {
-                if (outbound.level().isDane()) {
-                    dane = Optional.of(daneRoute(domain.getKey(), outbound, fromRow));
-                }
                 if (dane.isPresent() && dane.get().deferral().isPresent()) {
                     result = delivery.notAttempted(domain.getKey(), outbound, envelope, attempt, dane.get().deferral().get());
                 } else {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tlsprovenance.dane.TlsaRecord;
 import dev.tlsprovenance.dane.TlsaRecordSet;
+import dev.tlsprovenance.testing.logging.CapturedLog;
 import dev.tlsprovenance.testing.dns.TestDnsNamespace;
 import dev.tlsprovenance.testing.dns.TestDnssecServer;
 import dev.tlsprovenance.testing.dns.TestZone;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import ch.qos.logback.classic.Level;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -226,6 +229,33 @@ class DaneDeliveryJamesTest {
         assertThat(recipient.path("result").asText()).isNotEqualTo("deferred");
         assertThat(PEER.connectionCount()).isZero();
         assertNothingSentFor("nell@nullmx.test");
+    }
+
+    @Test
+    void whileTheLedgerCannotBeWrittenDaneAuthenticatedDestinationsWaitAndOpportunisticOnesGoOn() throws Exception {
+        Files.createDirectories(ledgerFile());
+        try (CapturedLog log = CapturedLog.of(TlsPolicyRemoteDelivery.class)) {
+            try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
+                client.ehlo("client.test");
+                assertThat(client.send(SENDER, List.of("bob@good.test", "erin@plain.test"),
+                    TestMessages.simple(SENDER, "bob@good.test", "dane during a ledger outage")).code()).isEqualTo(250);
+                client.quit();
+            }
+
+            assertThat(PEER.awaitTransactions(1).get(0).recipients()).as("insecure DNS: may, no record required")
+                .containsExactly("erin@plain.test");
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.messages(Level.INFO).stream()
+                .filter(m -> m.contains("1 recipient(s) deferred (4.3.0) until the outbound ledger can be written")).count() >= 2);
+            assertThat(PEER.transactions()).as("DANE-authenticated: not sent without its record")
+                .noneMatch(t -> t.recipients().contains("bob@good.test"));
+
+            Files.delete(ledgerFile());
+            await().atMost(Duration.ofSeconds(20)).until(() -> PEER.transactions().stream()
+                .anyMatch(t -> t.recipients().contains("bob@good.test")));
+            JsonNode line = awaitLedgerLines("good.test", 1).get(0);
+            assertThat(line.path("verify").asText()).isEqualTo("verified");
+            assertThat(line.path("policy-source").asText()).isEqualTo("dane");
+        }
     }
 
     @Test
