@@ -1,6 +1,7 @@
 package dev.tlsprovenance.dane;
 
 import dev.tlsprovenance.outbound.RetrySchedule;
+import dev.tlsprovenance.settings.SettingsFile;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -82,51 +81,33 @@ public final class DaneConfiguration {
 
     /** @param resolvConf where {@code dnssec.resolver=system} looks for the first {@code nameserver} line */
     public static DaneConfiguration read(Path file, Path resolvConf, Clock clock) throws Invalid {
-        String name = String.valueOf(file.getFileName());
-        List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new Invalid(file + ": cannot be read: " + e.getMessage());
+            return read(SettingsFile.read(file, KEYS), file, resolvConf, clock);
+        } catch (SettingsFile.Invalid e) {
+            throw new Invalid(e.getMessage());
         }
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
-                continue;
-            }
-            int separator = firstSeparator(line);
-            String where = name + ":" + (i + 1);
-            if (separator < 0) {
-                throw new Invalid(where + ": expected key=value, got '" + line + "'");
-            }
-            String key = line.substring(0, separator).strip();
-            String value = line.substring(separator + 1).strip();
-            if (!KEYS.contains(key)) {
-                throw new Invalid(where + ": unknown key '" + key + "' (expected one of " + String.join(", ", KEYS) + ")");
-            }
-            if (entries.containsKey(key)) {
-                throw new Invalid(where + ": " + key + " is already set at " + entries.get(key).where);
-            }
-            entries.put(key, new Entry(where, key, value));
-        }
-        Optional<Entry> resolverEntry = Optional.ofNullable(entries.get(RESOLVER));
-        String resolverText = resolverEntry.map(e -> e.value).orElse(SYSTEM_RESOLVER);
+    }
+
+    private static DaneConfiguration read(SettingsFile entries, Path file, Path resolvConf, Clock clock)
+            throws Invalid, SettingsFile.Invalid {
+        String name = entries.name();
+        Optional<SettingsFile.Setting> resolverEntry = entries.get(RESOLVER);
+        String resolverText = resolverEntry.map(SettingsFile.Setting::value).orElse(SYSTEM_RESOLVER);
         InetSocketAddress resolver;
         String resolverOrigin;
         if (SYSTEM_RESOLVER.equals(resolverText)) {
-            resolver = systemResolver(resolvConf, resolverEntry.map(e -> e.where).orElse(name + " (default)"));
+            resolver = systemResolver(resolvConf, resolverEntry.map(SettingsFile.Setting::where).orElse(name + " (default)"));
             resolverOrigin = "first nameserver of " + resolvConf + " (" + RESOLVER + "=" + SYSTEM_RESOLVER + ")";
         } else {
-            Entry entry = resolverEntry.get();
+            SettingsFile.Setting entry = resolverEntry.get();
             resolver = entry.parse(DaneConfiguration::socketAddress);
-            resolverOrigin = entry.where;
+            resolverOrigin = entry.where();
         }
         DnssecLookups.Settings.Builder builder = DnssecLookups.Settings.builder(resolver).clock(clock);
         String anchorOrigin = BUILTIN_ROOT + " (IANA root KSKs 20326, 38696)";
-        Entry anchors = entries.get(TRUST_ANCHORS);
-        if (anchors != null && !BUILTIN_ROOT.equals(anchors.value)) {
-            Path anchorFile = file.toAbsolutePath().getParent().resolve(anchors.value);
+        SettingsFile.Setting anchors = entries.get(TRUST_ANCHORS).orElse(null);
+        if (anchors != null && !BUILTIN_ROOT.equals(anchors.value())) {
+            Path anchorFile = file.toAbsolutePath().getParent().resolve(anchors.value());
             String text = anchors.parse(value -> {
                 try {
                     return Files.readString(anchorFile, StandardCharsets.US_ASCII);
@@ -137,22 +118,22 @@ public final class DaneConfiguration {
             builder.trustAnchors(text);
             anchorOrigin = anchorFile.toString();
         }
-        Entry entry = entries.get(QUERY_TIMEOUT);
+        SettingsFile.Setting entry = entries.get(QUERY_TIMEOUT).orElse(null);
         if (entry != null) {
             Duration value = entry.parse(RetrySchedule::parseDuration);
             entry.apply(() -> builder.queryTimeout(value));
         }
-        entry = entries.get(LOOKUP_DEADLINE);
+        entry = entries.get(LOOKUP_DEADLINE).orElse(null);
         if (entry != null) {
             Duration value = entry.parse(RetrySchedule::parseDuration);
             entry.apply(() -> builder.lookupDeadline(value));
         }
-        entry = entries.get(CACHE_MAX_ENTRIES);
+        entry = entries.get(CACHE_MAX_ENTRIES).orElse(null);
         if (entry != null) {
             int value = entry.parse(Integer::parseInt);
             entry.apply(() -> builder.cacheSize(value));
         }
-        entry = entries.get(CACHE_MAX_TTL);
+        entry = entries.get(CACHE_MAX_TTL).orElse(null);
         if (entry != null) {
             Duration value = entry.parse(RetrySchedule::parseDuration);
             entry.apply(() -> builder.maxCacheTtl(value));
@@ -231,43 +212,5 @@ public final class DaneConfiguration {
     private static String literal(String address) {
         int zone = address.indexOf('%');
         return zone < 0 ? address : address.substring(0, zone);
-    }
-
-    private static int firstSeparator(String line) {
-        int equals = line.indexOf('=');
-        int colon = line.indexOf(':');
-        if (equals < 0) {
-            return colon;
-        }
-        return colon < 0 ? equals : Math.min(equals, colon);
-    }
-
-    private static final class Entry {
-        final String where;
-        final String key;
-        final String value;
-
-        Entry(String where, String key, String value) {
-            this.where = where;
-            this.key = key;
-            this.value = value;
-        }
-
-        <T> T parse(java.util.function.Function<String, T> parser) throws Invalid {
-            try {
-                return parser.apply(value);
-            } catch (IllegalArgumentException e) {
-                throw new Invalid(where + ": " + key + ": " + (e instanceof NumberFormatException
-                    ? "'" + value + "' is not a number" : e.getMessage()));
-            }
-        }
-
-        void apply(Runnable setter) throws Invalid {
-            try {
-                setter.run();
-            } catch (IllegalArgumentException e) {
-                throw new Invalid(where + ": " + key + ": " + e.getMessage());
-            }
-        }
     }
 }

@@ -1,18 +1,14 @@
 package dev.tlsprovenance.sts;
 
 import dev.tlsprovenance.outbound.RetrySchedule;
+import dev.tlsprovenance.settings.SettingsFile;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * {@code conf/mta-sts.properties}: whether MTA-STS (RFC 8461) is consulted for destinations without a row and
@@ -117,42 +113,22 @@ public final class StsConfiguration {
     }
 
     public static StsConfiguration read(Path file) throws Invalid {
-        String name = String.valueOf(file.getFileName());
-        List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new Invalid(file + ": cannot be read: " + e.getMessage());
+            return read(SettingsFile.read(file, KEYS), file);
+        } catch (SettingsFile.Invalid e) {
+            throw new Invalid(e.getMessage());
         }
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
-                continue;
-            }
-            String where = name + ":" + (i + 1);
-            int separator = line.indexOf('=');
-            if (separator < 0) {
-                throw new Invalid(where + ": expected key=value, got '" + line + "'");
-            }
-            String key = line.substring(0, separator).strip();
-            String value = line.substring(separator + 1).strip();
-            if (!KEYS.contains(key)) {
-                throw new Invalid(where + ": unknown key '" + key + "' (expected one of " + String.join(", ", KEYS) + ")");
-            }
-            if (entries.containsKey(key)) {
-                throw new Invalid(where + ": " + key + " is already set at " + entries.get(key).where);
-            }
-            entries.put(key, new Entry(where, key, value));
-        }
-        boolean enabled = value(entries, ENABLED, true, StsConfiguration::bool);
-        String cache = value(entries, CACHE_DIRECTORY, DEFAULT_CACHE_DIRECTORY, StsConfiguration::directory);
-        Duration connect = value(entries, CONNECT_TIMEOUT, Duration.ofSeconds(10), StsConfiguration::positive);
-        Duration fetch = value(entries, FETCH_TIMEOUT, Duration.ofSeconds(60), StsConfiguration::positive);
-        int bytes = value(entries, MAX_POLICY_BYTES, StsPolicyFetcher.DEFAULT_MAX_BYTES, StsConfiguration::size);
-        Duration backoff = value(entries, FAILURE_BACKOFF, Duration.ofMinutes(5), RetrySchedule::parseDuration);
+    }
+
+    private static StsConfiguration read(SettingsFile entries, Path file) throws SettingsFile.Invalid {
+        boolean enabled = entries.value(ENABLED, true, StsConfiguration::bool);
+        String cache = entries.value(CACHE_DIRECTORY, DEFAULT_CACHE_DIRECTORY, StsConfiguration::directory);
+        Duration connect = entries.value(CONNECT_TIMEOUT, Duration.ofSeconds(10), StsConfiguration::positive);
+        Duration fetch = entries.value(FETCH_TIMEOUT, Duration.ofSeconds(60), StsConfiguration::positive);
+        int bytes = entries.value(MAX_POLICY_BYTES, StsPolicyFetcher.DEFAULT_MAX_BYTES, StsConfiguration::size);
+        Duration backoff = entries.value(FAILURE_BACKOFF, Duration.ofMinutes(5), RetrySchedule::parseDuration);
         Path base = file.toAbsolutePath().getParent();
-        Optional<Path> anchors = value(entries, TRUST_ANCHORS, Optional.empty(), text -> {
+        Optional<Path> anchors = entries.value(TRUST_ANCHORS, Optional.empty(), text -> {
             if (JVM_DEFAULT.equals(text)) {
                 return Optional.<Path>empty();
             }
@@ -162,7 +138,7 @@ public final class StsConfiguration {
             }
             return Optional.of(bundle);
         });
-        int port = value(entries, POLICY_PORT, 443, text -> {
+        int port = entries.value(POLICY_PORT, 443, text -> {
             int number = Integer.parseInt(text);
             if (number < 1 || number > 65535) {
                 throw new IllegalArgumentException("port " + number + " is outside 1-65535");
@@ -170,12 +146,6 @@ public final class StsConfiguration {
             return number;
         });
         return new StsConfiguration(enabled, cache, connect, fetch, bytes, backoff, anchors, port);
-    }
-
-    private static <T> T value(Map<String, Entry> entries, String key, T fallback, Function<String, T> parser)
-            throws Invalid {
-        Entry entry = entries.get(key);
-        return entry == null ? fallback : entry.parse(parser);
     }
 
     private static boolean bool(String text) {
@@ -210,26 +180,5 @@ public final class StsConfiguration {
             throw new IllegalArgumentException("'" + text + "' must be between 1024 and 1048576 bytes");
         }
         return bytes;
-    }
-
-    private static final class Entry {
-        final String where;
-        final String key;
-        final String value;
-
-        Entry(String where, String key, String value) {
-            this.where = where;
-            this.key = key;
-            this.value = value;
-        }
-
-        <T> T parse(Function<String, T> parser) throws Invalid {
-            try {
-                return parser.apply(value);
-            } catch (IllegalArgumentException e) {
-                throw new Invalid(where + ": " + key + ": " + (e instanceof NumberFormatException
-                    ? "'" + value + "' is not a number" : e.getMessage()));
-            }
-        }
     }
 }

@@ -1,9 +1,10 @@
 package dev.tlsprovenance.tlsrpt;
 
+import dev.tlsprovenance.outbound.RetrySchedule;
+import dev.tlsprovenance.settings.SettingsFile;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -14,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code conf/tls-rpt.properties}: whether and as whom this server sends TLS-RPT reports. {@code key=value} lines,
- * {@code #} comments; every key optional, a missing file means all defaults (sending on):
+ * {@code conf/tls-rpt.properties}: whether and as whom this server sends TLS-RPT reports. {@code key=value} lines
+ * read by {@link SettingsFile}, {@code #} comments; every key optional, a missing file means all defaults (sending on):
  * <pre>
  * enabled=true                       # false: no report is sent (the WebAdmin preview still works)
  * submitter=mx.example.org           # our host name; default: the postmaster's domain
@@ -23,7 +24,7 @@ import java.util.Optional;
  * contact-info=postmaster@example.org # default: the postmaster
  * sender=noreply-tlsrpt@example.org  # From and envelope sender of report mail; default noreply-tlsrpt@&lt;submitter&gt;
  * sending-mta-ip=192.0.2.1           # our outbound address for failure-details; default: left out
- * send-delay=PT15M                   # how long after 00:00 UTC yesterday's reports go out (ISO-8601 duration)
+ * send-delay=15m                     # how long after 00:00 UTC yesterday's reports go out (PT15M also reads)
  * </pre>
  * A key not in this list or a value that cannot be read stops the start with {@link BadSettingException}, naming the
  * file, the line and the key.
@@ -49,7 +50,7 @@ public final class TlsRptSettings {
         this.contactInfo = Optional.ofNullable(values.get("contact-info"));
         this.sender = Optional.ofNullable(values.get("sender"));
         this.sendingMtaIp = Optional.ofNullable(values.get("sending-mta-ip"));
-        this.sendDelay = values.containsKey("send-delay") ? Duration.parse(values.get("send-delay")) : DEFAULT_DELAY;
+        this.sendDelay = values.containsKey("send-delay") ? parseDelay(values.get("send-delay")) : DEFAULT_DELAY;
     }
 
     public static TlsRptSettings defaults() {
@@ -58,37 +59,41 @@ public final class TlsRptSettings {
 
     /** @throws BadSettingException naming file, line and key */
     public static TlsRptSettings read(Path file) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             return defaults();
         }
+        SettingsFile settings;
+        try {
+            settings = SettingsFile.read(file, KEYS);
+        } catch (SettingsFile.Invalid e) {
+            throw new BadSettingException(e.getMessage());
+        }
         Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String where = file + ":" + (i + 1);
-            int equals = line.indexOf('=');
-            if (equals < 1) {
-                throw new BadSettingException(where + ": expected key=value, not '" + line + "'");
-            }
-            String key = line.substring(0, equals).strip().toLowerCase(Locale.ROOT);
-            String value = line.substring(equals + 1).strip();
-            if (!KEYS.contains(key)) {
-                throw new BadSettingException(where + ": unknown key '" + key + "' (expected one of " + String.join(", ", KEYS) + ")");
-            }
-            if (values.containsKey(key)) {
-                throw new BadSettingException(where + ": key '" + key + "' is set twice");
-            }
-            check(where, key, value);
-            if (!value.isEmpty()) {
-                values.put(key, value);
+        for (String key : KEYS) {
+            Optional<SettingsFile.Setting> setting = settings.get(key);
+            if (setting.isPresent()) {
+                check(setting.get().where(), key, setting.get().value());
+                if (!setting.get().value().isEmpty()) {
+                    values.put(key, setting.get().value());
+                }
             }
         }
         return new TlsRptSettings(values);
+    }
+
+    /**
+     * {@code 15m} as every other duration of conf/ ({@code RetrySchedule}'s form); {@code PT15M} (ISO-8601), which
+     * this file took first, still reads.
+     */
+    static Duration parseDelay(String text) {
+        if (text.regionMatches(true, 0, "PT", 0, 2)) {
+            try {
+                return Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return RetrySchedule.parseDuration(text);
     }
 
     private static void check(String where, String key, String value) {
@@ -99,13 +104,14 @@ public final class TlsRptSettings {
                 }
                 break;
             case "send-delay":
+                Duration delay;
                 try {
-                    Duration delay = Duration.parse(value);
-                    if (delay.isNegative() || delay.compareTo(Duration.ofHours(23)) > 0) {
-                        throw new BadSettingException(where + ": send-delay must be between PT0S and PT23H, not '" + value + "'");
-                    }
-                } catch (DateTimeParseException e) {
-                    throw new BadSettingException(where + ": send-delay must be an ISO-8601 duration such as PT15M, not '" + value + "'");
+                    delay = parseDelay(value);
+                } catch (IllegalArgumentException e) {
+                    throw new BadSettingException(where + ": send-delay must be a duration such as 15m (or PT15M), not '" + value + "'");
+                }
+                if (delay.isNegative() || delay.compareTo(Duration.ofHours(23)) > 0) {
+                    throw new BadSettingException(where + ": send-delay must be between 0s and 23h, not '" + value + "'");
                 }
                 break;
             case "sender":

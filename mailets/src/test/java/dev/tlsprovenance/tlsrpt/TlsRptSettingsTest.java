@@ -45,23 +45,35 @@ class TlsRptSettingsTest {
     }
 
     @Test
+    void sendDelayReadsAsEveryDurationOfConfAndInItsFirstIsoForm() throws Exception {
+        Path file = dir.resolve("tls-rpt.properties");
+        String[][] cases = {{"15m", "PT15M"}, {"PT15M", "PT15M"}, {"2h", "PT2H"}, {"0s", "PT0S"}, {"pt1h30m", "PT1H30M"}};
+        for (String[] c : cases) {
+            Files.writeString(file, "send-delay=" + c[0] + "\n");
+            assertThat(TlsRptSettings.read(file).sendDelay()).as(c[0]).isEqualTo(Duration.parse(c[1]));
+        }
+    }
+
+    @Test
     void aBadLineNamesFileLineAndKey() throws Exception {
         Path file = dir.resolve("tls-rpt.properties");
         String[][] cases = {
             {"enable=true", ":2: unknown key 'enable' (expected one of enabled, submitter,"},
             {"enabled=yes", ":2: enabled must be true or false, not 'yes'"},
-            {"send-delay=15m", ":2: send-delay must be an ISO-8601 duration such as PT15M, not '15m'"},
-            {"send-delay=PT24H", ":2: send-delay must be between PT0S and PT23H"},
+            {"send-delay=soon", ":2: send-delay must be a duration such as 15m (or PT15M), not 'soon'"},
+            {"send-delay=PTsoon", ":2: send-delay must be a duration such as 15m (or PT15M), not 'PTsoon'"},
+            {"send-delay=PT24H", ":2: send-delay must be between 0s and 23h"},
+            {"send-delay=24h", ":2: send-delay must be between 0s and 23h"},
             {"sender=nobody", ":2: sender must be a mail address, not 'nobody'"},
             {"submitter=mx example.org", ":2: submitter must be a host name"},
             {"just words", ":2: expected key=value"},
-            {"enabled=true\nenabled=false", ":3: key 'enabled' is set twice"},
+            {"enabled=true\nenabled=false", ":3: enabled is already set at tls-rpt.properties:2"},
         };
         for (String[] c : cases) {
             Files.writeString(file, "# first line\n" + c[0] + "\n");
             assertThatThrownBy(() -> TlsRptSettings.read(file)).as(c[0])
                 .isInstanceOf(TlsRptSettings.BadSettingException.class)
-                .hasMessageStartingWith(file.toString()).hasMessageContaining(c[1]);
+                .hasMessageStartingWith("tls-rpt.properties:").hasMessageContaining(c[1]);
         }
     }
 }
