@@ -167,7 +167,7 @@ public class EnforceInboundTlsPolicy extends GenericMailet {
         } catch (IOException | RuntimeException e) {
             throw new MessagingException("Invalid value for parameter inboundLedger: '" + location + "' (" + e.getMessage() + ")", e);
         }
-        return Optional.of(new Ledger("inbound ledger", new JsonLinesFile(file, max, 5)));
+        return Optional.of(new Ledger("inbound ledger", new JsonLinesFile(file, max, JsonLinesFile.KEPT_ROTATIONS)));
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An append-only file of JSON lines, rotated by size as logrotate would: when the next line would take the file past
@@ -17,6 +19,8 @@ import java.nio.file.StandardOpenOption;
  * appending, so concurrent readers never see half a line from a writer that did not crash.
  */
 public final class JsonLinesFile {
+    /** How many rotated files the ledgers keep beside the live one: {@code NAME.1} .. {@code NAME.5}. */
+    public static final int KEPT_ROTATIONS = 5;
     /** Free space below which the file counts as unwritable: a full disk is found before a line is lost to it. */
     static final long MIN_FREE_BYTES = 64 * 1024;
 
@@ -94,6 +98,23 @@ public final class JsonLinesFile {
     }
 
     private Path numbered(int index) {
-        return file.resolveSibling(file.getFileName() + "." + index);
+        return rotation(file, index);
+    }
+
+    /** Rotation {@code index} of {@code file}: {@code NAME.index}; 0 is the live file. */
+    public static Path rotation(Path file, int index) {
+        return index == 0 ? file : file.resolveSibling(file.getFileName() + "." + index);
+    }
+
+    /**
+     * The files a ledger written at {@code file} with {@code keep} rotations may be in, oldest first:
+     * {@code NAME.keep} .. {@code NAME.1}, then {@code NAME}. Readers (posture, TLS-RPT) walk them in this order.
+     */
+    public static List<Path> filesOldestFirst(Path file, int keep) {
+        List<Path> files = new ArrayList<>();
+        for (int i = keep; i >= 0; i--) {
+            files.add(rotation(file, i));
+        }
+        return files;
     }
 }

@@ -373,7 +373,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         } catch (IOException e) {
             throw new UncheckedIOException("ledger: cannot resolve '" + location + "'", e);
         }
-        return new Ledger("outbound ledger", new JsonLinesFile(file, settings.ledgerMaxBytes(), 5));
+        return new Ledger("outbound ledger", new JsonLinesFile(file, settings.ledgerMaxBytes(), JsonLinesFile.KEPT_ROTATIONS));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tlsprovenance.posture;
 
+import dev.tlsprovenance.ledger.JsonLinesFile;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -211,8 +213,7 @@ public final class LedgerTail {
     private List<OnDisk> list() throws IOException {
         List<OnDisk> files = new ArrayList<>();
         Set<String> keys = new HashSet<>();
-        for (int i = keep; i >= 0; i--) {
-            Path path = i == 0 ? base : base.resolveSibling(base.getFileName() + "." + i);
+        for (Path path : JsonLinesFile.filesOldestFirst(base, keep)) {
             BasicFileAttributes attributes;
             try {
                 attributes = Files.readAttributes(path, BasicFileAttributes.class);

@@ -1,5 +1,6 @@
 package dev.tlsprovenance.posture;
 
+import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.provenance.Direction;
 
 import java.io.IOException;
@@ -102,7 +103,7 @@ public final class Posture implements AutoCloseable {
         Counted(Direction direction, Path file) {
             this.direction = direction;
             this.file = file;
-            this.tail = new LedgerTail(file, 5);
+            this.tail = new LedgerTail(file, JsonLinesFile.KEPT_ROTATIONS);
             this.tally = new Tally(direction == Direction.INBOUND ? Bucket.Shape.INBOUND : Bucket.Shape.OUTBOUND,
                 settings.domainsPerDay);
         }

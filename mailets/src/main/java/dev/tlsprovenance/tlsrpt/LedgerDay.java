@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,21 +21,19 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tlsprovenance.ledger.JsonLinesFile;
 import dev.tlsprovenance.ledger.OutboundLedgerLine;
 import dev.tlsprovenance.provenance.MalformedProvenanceException;
 
 /**
- * The reports of one UTC day from outbound ledgers: each ledger's rotated files ({@code NAME.5} .. {@code NAME.1})
- * and its live file, oldest first, every line whose {@code time} falls in the day. Read whole each time (a daily job
+ * The reports of one UTC day from outbound ledgers: each ledger's files as {@link JsonLinesFile} rotates them
+ * ({@code NAME.5} .. {@code NAME.1}, then the live file), oldest first, every line whose {@code time} falls in the day. Read whole each time (a daily job
  * and an on-demand preview; at the default 10 MiB x 6 files a ledger, a few seconds at most). Lines that cannot be read
  * are skipped and counted, one WARN per file. Attempts of our own report mails ({@code sender} equal to the report
  * sender) are left out: RFC 8460 §5.3, a report's session "SHOULD NOT" be included in the next report.
  */
 public final class LedgerDay {
     private static final Logger LOGGER = LoggerFactory.getLogger(LedgerDay.class);
-    /** As the ledger rotates ({@code JsonLinesFile}): the live file and five numbered ones. */
-    static final int ROTATED_FILES = 5;
-
     private LedgerDay() {
     }
 
@@ -65,12 +62,7 @@ public final class LedgerDay {
     }
 
     static List<Path> filesOldestFirst(Path ledger) {
-        List<Path> files = new ArrayList<>();
-        for (int i = ROTATED_FILES; i >= 1; i--) {
-            files.add(ledger.resolveSibling(ledger.getFileName() + "." + i));
-        }
-        files.add(ledger);
-        return files;
+        return JsonLinesFile.filesOldestFirst(ledger, JsonLinesFile.KEPT_ROTATIONS);
     }
 
     private static void read(Path file, ObjectMapper json, java.util.function.Consumer<Parsed> sink) throws IOException {
