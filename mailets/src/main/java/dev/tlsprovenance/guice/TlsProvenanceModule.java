@@ -84,7 +84,7 @@ public class TlsProvenanceModule extends AbstractModule {
             Optional.of(checkpoints), Duration.ofSeconds(30), Clock.systemUTC()));
     }
 
-    /** The TLS-RPT sender (conf/tls-rpt.properties; docs/tls-rpt.md): one per James, started by TlsReportRoutes. */
+    /** The TLS-RPT sender (conf/tls-rpt.properties; docs/tls-rpt.md): one per James, started by TlsRptStartable. */
     @Provides
     @Singleton
     TlsRptSender tlsRptSender(FileSystem fileSystem, MailetContext mailetContext, DNSService dns, LedgerLocations locations) {

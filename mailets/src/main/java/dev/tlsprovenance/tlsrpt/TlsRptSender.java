@@ -158,6 +158,8 @@ public final class TlsRptSender implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        LOGGER.info("TLS-RPT: the reports of each UTC day are sent at {} UTC the day after (send-delay of conf/tls-rpt.properties)",
+            java.time.LocalTime.MIDNIGHT.plus(sendDelay));
         Instant now = clock.instant();
         Instant todaysRun = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant().plus(sendDelay);
         if (!now.isBefore(todaysRun)) {

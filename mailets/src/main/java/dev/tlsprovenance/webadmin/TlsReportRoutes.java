@@ -18,8 +18,8 @@ import spark.Service;
 /**
  * {@code GET /tls/reports/{domain}?day=YYYY-MM-DD}: the TLS-RPT report (RFC 8460 JSON) this server sends, or will
  * send, to {@code domain} for that UTC day; without {@code day}, today so far. Private: it needs the WebAdmin token.
- * Defining the route also starts the daily sending ({@link TlsRptSender#start()}, off with {@code enabled=false} in
- * {@code conf/tls-rpt.properties}). Register it in {@code conf/webadmin.properties}:
+ * The daily sending is started with James by {@code dev.tlsprovenance.guice.TlsRptStartable}, not by this route.
+ * Register it in {@code conf/webadmin.properties}:
  * <pre>
  * extensions.routes=dev.tlsprovenance.webadmin.TlsReportRoutes
  * </pre>
@@ -56,7 +56,6 @@ public class TlsReportRoutes implements Routes {
             response.type("application/json");
             return new String(report.toJsonBytes(), java.nio.charset.StandardCharsets.UTF_8);
         });
-        sender.start();
     }
 
     private static String domain(String written) {
