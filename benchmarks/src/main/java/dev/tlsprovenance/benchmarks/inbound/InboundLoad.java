@@ -4,8 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.sun.management.OperatingSystemMXBean;
 
@@ -41,17 +45,23 @@ final class InboundLoad {
      * the mail looks like Internet mail (whose header section is typically several KB) rather than a 450-byte stub.
      */
     private final String upstreamHeaders = upstreamHeaders(Integer.getInteger("bench.extraHeaderBytes", 0));
+    /** {@code bench.bodyBytes} (default 0 = a one-line body): the body's size, in 76-character lines. */
+    private final String body = body(Integer.getInteger("bench.bodyBytes", 0));
 
     /** What one measurement found. */
     static final class Result {
         final double messagesPerSecond;
         final double cpuMicrosPerMessage;
+        final double serverCpuMicrosPerMessage;
 
-        Result(double messagesPerSecond, double cpuMicrosPerMessage) {
+        Result(double messagesPerSecond, double cpuMicrosPerMessage, double serverCpuMicrosPerMessage) {
             this.messagesPerSecond = messagesPerSecond;
             this.cpuMicrosPerMessage = cpuMicrosPerMessage;
+            this.serverCpuMicrosPerMessage = serverCpuMicrosPerMessage;
         }
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static final OperatingSystemMXBean OS =
         (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -68,6 +78,7 @@ final class InboundLoad {
      */
     Result measure(JamesTestServer james, Mode mode, int messages) throws IOException {
         james.clearDelivered();
+        Map<Long, Long> threadsStart = serverThreadCpu();
         long cpuStart = OS.getProcessCpuTime();
         long start = System.nanoTime();
         if (mode == Mode.NEW_CONNECTION) {
@@ -89,7 +100,33 @@ final class InboundLoad {
             .until(() -> james.mailCount(JamesTestServer.DELIVERED) >= messages);
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMicros = (OS.getProcessCpuTime() - cpuStart) / 1e3;
-        return new Result(messages / seconds, cpuMicros / messages);
+        Map<Long, Long> threadsEnd = serverThreadCpu();
+        long serverNanos = 0;
+        for (Map.Entry<Long, Long> thread : threadsEnd.entrySet()) {
+            serverNanos += thread.getValue() - threadsStart.getOrDefault(thread.getKey(), 0L);
+        }
+        return new Result(messages / seconds, cpuMicros / messages, serverNanos / 1e3 / messages);
+    }
+
+    /**
+     * CPU time so far of every live Java thread except the client (this thread) and Awaitility's poller: the
+     * servers' own threads (SMTP workers, spool, mailets). The JIT compiler and GC threads are not Java threads and
+     * are left out, as are other processes: the noise of the process-wide figure is mostly theirs. A thread that ends
+     * during a measurement loses its share (James's pools keep theirs).
+     */
+    private static Map<Long, Long> serverThreadCpu() {
+        Map<Long, Long> cpu = new HashMap<>();
+        long client = Thread.currentThread().getId();
+        for (ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (thread == null || thread.getThreadId() == client || thread.getThreadName().startsWith("awaitility")) {
+                continue;
+            }
+            long nanos = THREADS.getThreadCpuTime(thread.getThreadId());
+            if (nanos > 0) {
+                cpu.put(thread.getThreadId(), nanos);
+            }
+        }
+        return cpu;
     }
 
     private SmtpTestClient startTls(JamesTestServer james) throws IOException {
@@ -102,7 +139,15 @@ final class InboundLoad {
 
     private void send(SmtpTestClient smtp, int index) throws IOException {
         expect(smtp.send(SENDER, List.of(RECIPIENT),
-            upstreamHeaders + TestMessages.simple(SENDER, RECIPIENT, "benchmark " + index)), 250);
+            upstreamHeaders + TestMessages.simple(SENDER, RECIPIENT, "benchmark " + index, body)), 250);
+    }
+
+    private static String body(int bytes) {
+        if (bytes <= 0) {
+            return "Test message body.\r\n";
+        }
+        String line = "x".repeat(74) + "\r\n";
+        return line.repeat(Math.max(1, bytes / line.length()));
     }
 
     private static String upstreamHeaders(int bytes) {

@@ -1,6 +1,7 @@
 package dev.tlsprovenance.benchmarks.inbound;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,13 +61,14 @@ public final class InboundOverheadBenchmark {
                     InboundLoad.Result resultA = stockFirst ? first : second;
                     InboundLoad.Result resultB = stockFirst ? second : first;
                     figures.get(mode).add(resultA, resultB);
-                    System.out.printf(Locale.ROOT, "round %d (%s first) %-27s A %7.1f msg/s %6.0f us CPU/msg | "
-                            + "B %7.1f msg/s %6.0f us CPU/msg | B/A rate %.3f, CPU %.3f%n",
+                    System.out.printf(Locale.ROOT, "round %d (%s first) %-27s A %7.1f msg/s %6.0f us CPU/msg %6.0f us server | "
+                            + "B %7.1f msg/s %6.0f us CPU/msg %6.0f us server | B/A rate %.3f, CPU %.3f, server CPU %.3f%n",
                         round, stockFirst ? "A" : "B", mode.label,
-                        resultA.messagesPerSecond, resultA.cpuMicrosPerMessage,
-                        resultB.messagesPerSecond, resultB.cpuMicrosPerMessage,
+                        resultA.messagesPerSecond, resultA.cpuMicrosPerMessage, resultA.serverCpuMicrosPerMessage,
+                        resultB.messagesPerSecond, resultB.cpuMicrosPerMessage, resultB.serverCpuMicrosPerMessage,
                         resultB.messagesPerSecond / resultA.messagesPerSecond,
-                        resultB.cpuMicrosPerMessage / resultA.cpuMicrosPerMessage);
+                        resultB.cpuMicrosPerMessage / resultA.cpuMicrosPerMessage,
+                        resultB.serverCpuMicrosPerMessage / resultA.serverCpuMicrosPerMessage);
                 }
             }
             System.out.println("---");
@@ -79,6 +81,11 @@ public final class InboundOverheadBenchmark {
                 System.out.printf(Locale.ROOT, "median %-27s A %6.0f us CPU/msg, B %6.0f us CPU/msg; median of per-round"
                         + " B/A %.3f (CPU overhead %+.1f%%)%n",
                     mode.label, median(f.cpuA), median(f.cpuB), median(f.cpuRatios), (median(f.cpuRatios) - 1) * 100);
+                System.out.printf(Locale.ROOT, "median %-27s A %6.0f us server CPU/msg, B %6.0f us server CPU/msg; median of"
+                        + " per-round B/A %.3f (server CPU overhead %+.1f%%, per-round range %.3f-%.3f, middle half %.3f-%.3f)%n",
+                    mode.label, median(f.serverCpuA), median(f.serverCpuB), median(f.serverCpuRatios),
+                    (median(f.serverCpuRatios) - 1) * 100, Collections.min(f.serverCpuRatios), Collections.max(f.serverCpuRatios),
+                    quantile(f.serverCpuRatios, 0.25), quantile(f.serverCpuRatios, 0.75));
             }
         }
     }
@@ -91,8 +98,14 @@ public final class InboundOverheadBenchmark {
         final List<Double> cpuA = new ArrayList<>();
         final List<Double> cpuB = new ArrayList<>();
         final List<Double> cpuRatios = new ArrayList<>();
+        final List<Double> serverCpuA = new ArrayList<>();
+        final List<Double> serverCpuB = new ArrayList<>();
+        final List<Double> serverCpuRatios = new ArrayList<>();
 
         void add(InboundLoad.Result a, InboundLoad.Result b) {
+            serverCpuA.add(a.serverCpuMicrosPerMessage);
+            serverCpuB.add(b.serverCpuMicrosPerMessage);
+            serverCpuRatios.add(b.serverCpuMicrosPerMessage / a.serverCpuMicrosPerMessage);
             ratesA.add(a.messagesPerSecond);
             ratesB.add(b.messagesPerSecond);
             rateRatios.add(b.messagesPerSecond / a.messagesPerSecond);
@@ -128,6 +141,16 @@ public final class InboundOverheadBenchmark {
         System.out.printf(Locale.ROOT, "%s: X-TLS-Provenance: %s%n", label, mail.firstHeader("X-TLS-Provenance").orElse("(none)"));
         System.out.printf(Locale.ROOT, "%s: attributes: %s%n", label, mail.attributes().keySet());
         james.clearDelivered();
+    }
+
+    /** The {@code q} quantile (0..1) by linear interpolation between the sorted values. */
+    private static double quantile(List<Double> values, double q) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        double position = q * (sorted.size() - 1);
+        int below = (int) Math.floor(position);
+        int above = Math.min(sorted.size() - 1, below + 1);
+        return sorted.get(below) + (sorted.get(above) - sorted.get(below)) * (position - below);
     }
 
     private static double median(List<Double> values) {
