@@ -1,7 +1,5 @@
 package dev.tlsprovenance.benchmarks.outbound;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.tlsprovenance.benchmarks.BenchmarkMain;
 import dev.tlsprovenance.dane.TlsaRecord;
 import dev.tlsprovenance.dane.TlsaRecordSet;
@@ -12,12 +10,7 @@ import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.peer.TestSmtpPeer;
 import dev.tlsprovenance.testing.pki.TestCertificate;
 import dev.tlsprovenance.testing.pki.TestPki;
-import dev.tlsprovenance.testing.smtp.SmtpTestClient;
-import dev.tlsprovenance.testing.smtp.TestMessages;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,31 +31,18 @@ import java.util.Locale;
  * Fed the same way (one client, one reused SMTP connection, N mails); a measurement ends when the peer has accepted
  * the N-th mail over TLS. Rounds alternate which server goes first; the headline is the median of per-round B/A
  * ratios of messages per second and of this JVM's CPU time per message (the idle server costs both alike).
- * Run with {@code benchmarks/run-dane.sh}.
+ * Run with {@code benchmarks/run-outbound.sh dane}.
  */
 public final class DaneThroughputBenchmark {
     private static final String DOMAIN = "partner.test";
     private static final String RECIPIENT = "bob@" + DOMAIN;
     private static final String SENDER = "sender@" + JamesTestServer.LOCAL_DOMAIN;
-    private static final com.sun.management.OperatingSystemMXBean OS =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private DaneThroughputBenchmark() {
     }
 
     public static void main(String[] args) {
         BenchmarkMain.runAndExit(DaneThroughputBenchmark::run);
-    }
-
-    /** One measurement: messages per second and CPU nanoseconds per message. */
-    private static final class Sample {
-        final double rate;
-        final double cpuPerMessage;
-
-        Sample(double rate, double cpuPerMessage) {
-            this.rate = rate;
-            this.cpuPerMessage = cpuPerMessage;
-        }
     }
 
     private static void run() throws Exception {
@@ -72,6 +52,7 @@ public final class DaneThroughputBenchmark {
         int threads = Integer.getInteger("bench.threads", 4);
         System.out.printf(Locale.ROOT, "DANE outbound throughput: rounds=%d messages=%d warmup=%d deliveryThreads=%d cores=%d java=%s%n",
             rounds, messages, warmup, threads, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        OutboundLoad load = new OutboundLoad(SENDER, RECIPIENT);
         TestCertificate leaf = TestPki.shared().peer("mx." + DOMAIN);
         String tlsa = TlsaRecordSet.of(TlsaRecord.forCertificate(3, 1, 1, leaf.certificate())).policyStrings().get(0);
         try (TestSmtpPeer peerA = TestSmtpPeer.builder().serverName("mx." + DOMAIN).identity(leaf).start();
@@ -96,8 +77,8 @@ public final class DaneThroughputBenchmark {
                      .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
                      .withMailets(delivery(threads, "  <dane>file://conf/dane.properties</dane>\n"
                          + "  <smtpPort>" + peerB.port() + "</smtpPort>\n")).build().start()) {
-                measure(before, peerA, warmup);
-                measure(dane, peerB, warmup);
+                load.measure(before, peerA, warmup);
+                load.measure(dane, peerB, warmup);
                 if (peerB.tlsHandshakes() == 0) {
                     throw new IllegalStateException("B delivered without TLS: DANE was not used");
                 }
@@ -111,10 +92,10 @@ public final class DaneThroughputBenchmark {
                 List<Double> cpuB = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
                     boolean beforeFirst = round % 2 == 1;
-                    Sample first = beforeFirst ? measure(before, peerA, messages) : measure(dane, peerB, messages);
-                    Sample second = beforeFirst ? measure(dane, peerB, messages) : measure(before, peerA, messages);
-                    Sample a = beforeFirst ? first : second;
-                    Sample b = beforeFirst ? second : first;
+                    OutboundLoad.Sample first = beforeFirst ? load.measure(before, peerA, messages) : load.measure(dane, peerB, messages);
+                    OutboundLoad.Sample second = beforeFirst ? load.measure(dane, peerB, messages) : load.measure(before, peerA, messages);
+                    OutboundLoad.Sample a = beforeFirst ? first : second;
+                    OutboundLoad.Sample b = beforeFirst ? second : first;
                     rateA.add(a.rate);
                     rateB.add(b.rate);
                     cpuA.add(a.cpuPerMessage);
@@ -127,10 +108,10 @@ public final class DaneThroughputBenchmark {
                 }
                 System.out.println("---");
                 System.out.printf(Locale.ROOT, "median  A %7.1f msg/s %6.0f us/msg   B %7.1f msg/s %6.0f us/msg%n",
-                    median(rateA), median(cpuA) / 1e3, median(rateB), median(cpuB) / 1e3);
+                    OutboundLoad.median(rateA), OutboundLoad.median(cpuA) / 1e3, OutboundLoad.median(rateB), OutboundLoad.median(cpuB) / 1e3);
                 System.out.printf(Locale.ROOT, "per-round B/A rate: median %.3f (range %.3f-%.3f)   CPU per message: median %.3f (range %.3f-%.3f)%n",
-                    median(rateRatios), Collections.min(rateRatios), Collections.max(rateRatios),
-                    median(cpuRatios), Collections.min(cpuRatios), Collections.max(cpuRatios));
+                    OutboundLoad.median(rateRatios), Collections.min(rateRatios), Collections.max(rateRatios),
+                    OutboundLoad.median(cpuRatios), Collections.min(cpuRatios), Collections.max(cpuRatios));
                 System.out.printf(Locale.ROOT, "DNS queries answered in all: %d (the rest came from the lookup cache)%n", dns.queries().size());
             }
         }
@@ -145,37 +126,5 @@ public final class DaneThroughputBenchmark {
             + "  <maxIdleConnectionsPerHop>" + threads + "</maxIdleConnectionsPerHop>\n"
             + extra
             + "</mailet>\n";
-    }
-
-    /** Submits {@code messages} mails over one SMTP connection; ends when the peer accepted all of them over TLS. */
-    private static Sample measure(JamesTestServer james, TestSmtpPeer peer, int messages) throws IOException {
-        peer.resetRecords();
-        long cpuStart = OS.getProcessCpuTime();
-        long start = System.nanoTime();
-        try (SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            smtp.ehlo("client.test");
-            for (int i = 0; i < messages; i++) {
-                int code = smtp.send(SENDER, List.of(RECIPIENT), TestMessages.simple(SENDER, RECIPIENT, "dane bench " + i)).code();
-                if (code != 250) {
-                    throw new IllegalStateException("James refused message " + i + ": " + code);
-                }
-            }
-            smtp.quit();
-        }
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5))
-            .until(() -> peer.acceptedTransactions().size() >= messages);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long cpu = OS.getProcessCpuTime() - cpuStart;
-        if (peer.cleartextMessageBytes() != 0) {
-            throw new IllegalStateException("message bytes arrived in cleartext");
-        }
-        return new Sample(messages / seconds, (double) cpu / messages);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }

@@ -1,20 +1,13 @@
 package dev.tlsprovenance.benchmarks.outbound;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.peer.TestSmtpPeer;
 import dev.tlsprovenance.testing.pki.TestPki;
-import dev.tlsprovenance.testing.smtp.SmtpTestClient;
-import dev.tlsprovenance.testing.smtp.TestMessages;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import dev.tlsprovenance.benchmarks.BenchmarkMain;
@@ -48,6 +41,7 @@ public final class OutboundThroughputBenchmark {
         int threads = Integer.getInteger("bench.threads", 4);
         System.out.printf(Locale.ROOT, "Outbound throughput: rounds=%d messages=%d warmup=%d deliveryThreads=%d cores=%d java=%s%n",
             rounds, messages, warmup, threads, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        OutboundLoad load = new OutboundLoad(SENDER, RECIPIENT);
         Path ca = Files.createTempFile("bench-ca", ".pem");
         Files.writeString(ca, TestPki.shared().root().certificatePem(), StandardCharsets.US_ASCII);
         try (TestSmtpPeer peerA = TestSmtpPeer.builder().serverName(PARTNER).identity(TestPki.shared().peer(PARTNER)).start();
@@ -57,15 +51,15 @@ public final class OutboundThroughputBenchmark {
                  .withConfFile("tls-policy.conf", "partner.test  outbound=verify  ca=" + ca + "  route=[localhost]:" + peerB.port() + "\n")
                  .withGuiceExtensionModule("dev.tlsprovenance.guice.TlsProvenanceModule")
                  .withMailets(ourDelivery(threads)).build().start()) {
-            messagesPerSecond(stock, peerA, warmup);
-            messagesPerSecond(ours, peerB, warmup);
+            load.measure(stock, peerA, warmup);
+            load.measure(ours, peerB, warmup);
             List<Double> a = new ArrayList<>();
             List<Double> b = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 boolean stockFirst = round % 2 == 1;
-                double first = stockFirst ? messagesPerSecond(stock, peerA, messages) : messagesPerSecond(ours, peerB, messages);
-                double second = stockFirst ? messagesPerSecond(ours, peerB, messages) : messagesPerSecond(stock, peerA, messages);
+                double first = (stockFirst ? load.measure(stock, peerA, messages) : load.measure(ours, peerB, messages)).rate;
+                double second = (stockFirst ? load.measure(ours, peerB, messages) : load.measure(stock, peerA, messages)).rate;
                 double rateA = stockFirst ? first : second;
                 double rateB = stockFirst ? second : first;
                 a.add(rateA);
@@ -76,7 +70,7 @@ public final class OutboundThroughputBenchmark {
             }
             System.out.println("---");
             System.out.printf(Locale.ROOT, "median  A %8.1f msg/s   B %8.1f msg/s   median of per-round B/A %.2f%n",
-                median(a), median(b), median(ratios));
+                OutboundLoad.median(a), OutboundLoad.median(b), OutboundLoad.median(ratios));
             System.out.printf(Locale.ROOT, "peer A: %d connections, %d TLS handshakes (%d resumed); peer B: %d connections, %d TLS handshakes (%d resumed)%n",
                 peerA.connectionCount(), peerA.tlsHandshakes(), peerA.tlsSessionsResumed(),
                 peerB.connectionCount(), peerB.tlsHandshakes(), peerB.tlsSessionsResumed());
@@ -108,35 +102,5 @@ public final class OutboundThroughputBenchmark {
             + "  <deliveryThreads>" + threads + "</deliveryThreads>\n"
             + "  <maxIdleConnectionsPerHop>" + threads + "</maxIdleConnectionsPerHop>\n"
             + "</mailet>\n";
-    }
-
-    /** Submits {@code messages} mails over one SMTP connection; ends when the peer accepted all of them. */
-    private static double messagesPerSecond(JamesTestServer james, TestSmtpPeer peer, int messages) throws IOException {
-        peer.resetRecords();
-        long start = System.nanoTime();
-        try (SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            smtp.ehlo("client.test");
-            for (int i = 0; i < messages; i++) {
-                int code = smtp.send(SENDER, List.of(RECIPIENT), TestMessages.simple(SENDER, RECIPIENT, "outbound bench " + i)).code();
-                if (code != 250) {
-                    throw new IllegalStateException("James refused message " + i + ": " + code);
-                }
-            }
-            smtp.quit();
-        }
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(5))
-            .until(() -> peer.acceptedTransactions().size() >= messages);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (peer.cleartextMessageBytes() != 0) {
-            throw new IllegalStateException("message bytes arrived in cleartext");
-        }
-        return messages / seconds;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }
