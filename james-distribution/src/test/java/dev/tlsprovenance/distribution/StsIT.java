@@ -212,6 +212,7 @@ class StsIT {
         assertThat(line.path("policy-source").asText()).isEqualTo("sts");
         assertThat(line.path("sts-mode").asText()).isEqualTo("enforce");
         assertThat(line.path("sts-id").asText()).isEqualTo("20261202mismatch");
+        assertThat(line.path("sts-policy").toString()).isEqualTo("[\"version: STSv1\",\"mode: enforce\",\"mx: *.mismatch.sts.test\",\"max_age: 86400\"]");
         assertThat(line.path("transport").asText()).isEqualTo("none");
         assertThat(line.path("verify").asText()).isEqualTo("failed");
         assertThat(line.path("result-type").asText()).isEqualTo("certificate-host-mismatch");
@@ -302,6 +303,9 @@ class StsIT {
         JsonNode refused = JSON.readTree(clients.webAdminGet("/tls/reports/mismatch.sts.test?day=" + today)).path("policies").path(0);
         assertThat(refused.path("policy").path("policy-type").asText()).isEqualTo("sts");
         assertThat(refused.path("policy").path("policy-domain").asText()).isEqualTo("mismatch.sts.test");
+        assertThat(JSON.convertValue(refused.path("policy").path("policy-string"), List.class)).as("RFC 8460 4.4: the policy's lines")
+            .isEqualTo(List.of("version: STSv1", "mode: enforce", "mx: *.mismatch.sts.test", "max_age: 86400"));
+        assertThat(refused.path("policy").path("mx-host").get(0).asText()).isEqualTo("mx.mismatch.sts.test");
         assertThat(refused.path("summary").path("total-successful-session-count").asLong()).isZero();
         assertThat(refused.path("summary").path("total-failure-session-count").asLong()).as("one per attempt, retries included")
             .isPositive().isLessThanOrEqualTo(lines("carol@mismatch.sts.test").size());

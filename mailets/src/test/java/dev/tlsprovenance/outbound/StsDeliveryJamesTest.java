@@ -197,6 +197,8 @@ class StsDeliveryJamesTest {
         assertThat(line.path("policy-source").asText()).isEqualTo("sts");
         assertThat(line.path("sts-mode").asText()).isEqualTo("enforce");
         assertThat(line.path("sts-id").asText()).isEqualTo("20261202enforce");
+        assertThat(line.path("sts-policy").toString()).as("the fetched policy's lines, a TLS report's policy-string")
+            .isEqualTo("[\"version: STSv1\",\"mode: enforce\",\"mx: mx.enforce.sts.test\",\"max_age: 86400\"]");
         assertThat(line.path("dnssec").asText()).isEqualTo("insecure");
         assertThat(line.path("level").asText()).isEqualTo("verify");
         assertThat(line.path("verify").asText()).isEqualTo("verified");
