@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tlsprovenance.sts.StsPolicyServer;
 import dev.tlsprovenance.testing.dns.TestDnsNamespace;
 import dev.tlsprovenance.testing.dns.TestDnssecServer;
+import dev.tlsprovenance.testing.dns.TestHostsFile;
 import dev.tlsprovenance.testing.dns.TestZone;
 import dev.tlsprovenance.testing.james.DeliveredMail;
 import dev.tlsprovenance.testing.james.JamesTestServer;
@@ -88,9 +89,7 @@ class StsDeliveryJamesTest {
     private static void knowOwnHostName() throws IOException {
         String file = System.getProperty("jdk.net.hosts.file");
         assertThat(file).as("run by the sts-hosts surefire execution (-Djdk.net.hosts.file)").isNotNull();
-        Path kernelName = Path.of("/proc/sys/kernel/hostname");
-        String name = Files.isReadable(kernelName) ? Files.readString(kernelName).strip()
-            : String.valueOf(System.getenv("HOSTNAME")).strip();
+        String name = TestHostsFile.ownHostName();
         Path hosts = Path.of(file);
         boolean known = Files.readAllLines(hosts).stream().map(String::strip).filter(l -> !l.startsWith("#"))
             .anyMatch(l -> List.of(l.split("\\s+")).subList(1, Math.max(1, l.split("\\s+").length)).contains(name));
