@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,12 +53,13 @@ import dev.tlsprovenance.testing.pki.TestTls;
 class StsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SENDER_DOMAIN = "@example.test";
-    private static final List<String> STS_DOMAINS = List.of("enforce", "mismatch", "nomx", "trial");
+    private static final List<String> STS_DOMAINS = List.of("enforce", "mismatch", "nomx", "trial", "untrusted");
 
     @TempDir
     static Path directory;
     static DistributionProcess server;
     static TestSmtpPeer peer;
+    static TestSmtpPeer untrustedPeer;
     static TestDnssecServer dns;
     static StsPolicyServer policies;
     static String matchingTlsa;
@@ -66,6 +69,11 @@ class StsIT {
         TestPki pki = TestPki.shared();
         TestCertificate leaf = pki.peer("mx.enforce.sts.test");
         peer = TestSmtpPeer.builder().serverName("mx.enforce.sts.test").identity(leaf).start();
+        // the MX of untrusted.sts.test: 127.0.0.2 on the same port (the mailet has one smtpPort), a certificate that
+        // names it, from a CA outside sts.trustAnchors
+        untrustedPeer = TestSmtpPeer.builder().serverName("mx.untrusted.sts.test")
+            .identity(pki.signedByUnknownCa("mx.untrusted.sts.test"))
+            .bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), peer.port())).start();
         matchingTlsa = TlsaRecordSet.of(TlsaRecord.forCertificate(3, 1, 1, leaf.certificate())).policyStrings().get(0);
 
         TestCertificate.Builder policyHost = TestCertificate.builder().commonName("mta-sts.enforce.sts.test");
@@ -78,12 +86,13 @@ class StsIT {
             .answer("mismatch.sts.test", StsPolicyServer.Answer.policy(policy("enforce", "*.mismatch.sts.test")))
             .answer("nomx.sts.test", StsPolicyServer.Answer.policy(policy("enforce", "mx.elsewhere.test")))
             .answer("trial.sts.test", StsPolicyServer.Answer.policy(policy("testing", "mx.trial.sts.test")))
+            .answer("untrusted.sts.test", StsPolicyServer.Answer.policy(policy("enforce", "mx.untrusted.sts.test")))
             .answer("stsdane.test", StsPolicyServer.Answer.policy(policy("enforce", "mx.elsewhere.test")));
 
         TestZone.Builder unsigned = TestZone.unsigned("sts.test");
         for (String domain : STS_DOMAINS) {
             unsigned.record(domain, 300, "MX", "10 mx." + domain)
-                .record("mx." + domain, 300, "A", "127.0.0.1")
+                .record("mx." + domain, 300, "A", domain.equals("untrusted") ? "127.0.0.2" : "127.0.0.1")
                 .record("_mta-sts." + domain, 300, "TXT", "\"v=STSv1; id=20261202" + domain + ";\"");
         }
         TestZone.Builder signed = TestZone.signed("stsdane.test")
@@ -130,7 +139,7 @@ class StsIT {
         if (server != null) {
             server.close();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] {peer, dns, policies}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {peer, untrustedPeer, dns, policies}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -199,17 +208,24 @@ class StsIT {
     }
 
     private static void assertEnforceCertificateRefused(String sender, String recipient) throws IOException {
+        assertEnforceCertificateRefused(sender, recipient, "mismatch", "*.mismatch.sts.test", "certificate-host-mismatch");
+        assertNothingSent(sender, recipient);
+    }
+
+    /** An enforce policy refused the MX's certificate: nothing sent, 4.7.5, the RFC 8460 result type. */
+    private static void assertEnforceCertificateRefused(String sender, String recipient, String label, String mx, String resultType)
+            throws IOException {
         JsonNode line = firstLine(recipient);
-        assertThat(line.path("domain").asText()).isEqualTo("mismatch.sts.test");
+        assertThat(line.path("domain").asText()).isEqualTo(label + ".sts.test");
         assertThat(line.path("policy-source").asText()).isEqualTo("sts");
         assertThat(line.path("sts-mode").asText()).isEqualTo("enforce");
-        assertThat(line.path("sts-id").asText()).isEqualTo("20261202mismatch");
-        assertThat(line.path("sts-policy").toString()).isEqualTo("[\"version: STSv1\",\"mode: enforce\",\"mx: *.mismatch.sts.test\",\"max_age: 86400\"]");
+        assertThat(line.path("sts-id").asText()).isEqualTo("20261202" + label);
+        assertThat(line.path("sts-policy").toString()).isEqualTo("[\"version: STSv1\",\"mode: enforce\",\"mx: " + mx + "\",\"max_age: 86400\"]");
+        assertThat(line.path("next-hop").asText()).isEqualTo("mx." + label + ".sts.test:" + peer.port());
         assertThat(line.path("transport").asText()).isEqualTo("none");
         assertThat(line.path("verify").asText()).isEqualTo("failed");
-        assertThat(line.path("result-type").asText()).isEqualTo("certificate-host-mismatch");
-        assertDeferred(line, "MTA-STS certificate-host-mismatch: ");
-        assertNothingSent(sender, recipient);
+        assertThat(line.path("result-type").asText()).isEqualTo(resultType);
+        assertDeferred(line, "MTA-STS " + resultType + ": ");
     }
 
     @Test
@@ -224,11 +240,18 @@ class StsIT {
 
     @Test
     @Order(2)
-    void anEnforcePolicyWhoseMxCertificateNamesAnotherHostDefersAndSendsNothing() throws Exception {
+    void anEnforcePolicyWhoseMxCertificateNamesAnotherHostOrComesFromAnotherCaDefersAndSendsNothing() throws Exception {
         send("case2", "carol@mismatch.sts.test");
+        send("case2untrusted", "hal@untrusted.sts.test");
 
         assertEnforceCertificateRefused("case2", "carol@mismatch.sts.test");
         assertThat(server.home().resolve("var/mta-sts/mismatch.sts.test.json")).isRegularFile();
+        assertEnforceCertificateRefused("case2untrusted", "hal@untrusted.sts.test", "untrusted", "mx.untrusted.sts.test",
+            "certificate-not-trusted");
+        assertThat(untrustedPeer.tlsHandshakes() + untrustedPeer.failedHandshakes()).as("it was reached, then nothing").isPositive();
+        assertThat(untrustedPeer.commandLog()).noneMatch(l -> l.contains("MAIL FROM"));
+        assertThat(untrustedPeer.transactions()).isEmpty();
+        assertNothingSent("case2untrusted", "hal@untrusted.sts.test");
     }
 
     @Test
