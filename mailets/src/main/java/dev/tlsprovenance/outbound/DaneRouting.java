@@ -62,11 +62,12 @@ final class DaneRouting {
         if (!decision.applies()) {
             // none, mode none, or no policy to be had: the default, with what MTA-STS said recorded
             Map<String, PolicyFacts> facts = new LinkedHashMap<>();
-            dane.factsByHop.forEach((hop, f) -> facts.put(hop, f.withSts(f.source(), mode, decision.id(), resultType)));
+            dane.factsByHop.forEach((hop, f) -> facts.put(hop, f.withSts(f.source(), mode, decision.id(), List.of(), resultType)));
             return new DaneRouting(dane.hops, dane.deferral, facts,
-                dane.domainFacts.withSts(dane.domainFacts.source(), mode, decision.id(), resultType), Optional.of(decision), List.of());
+                dane.domainFacts.withSts(dane.domainFacts.source(), mode, decision.id(), List.of(), resultType), Optional.of(decision), List.of());
         }
         StsPolicy policy = decision.policy().get();
+        List<String> policyLines = policy.lines();
         boolean enforce = policy.mode() == StsMode.ENFORCE;
         StsAuthentication check = new StsAuthentication(policy, stsTrust);
         List<NextHop> hops = new ArrayList<>();
@@ -76,7 +77,7 @@ final class DaneRouting {
             DaneHostPlan host = plan.hosts().get(i);
             NextHop base = baseHops.get(i);
             PolicyFacts hostFacts = dane.factsByHop.getOrDefault(base.toString(), dane.domainFacts)
-                .withSts(PolicySource.STS, mode, decision.id(), resultType);
+                .withSts(PolicySource.STS, mode, decision.id(), policyLines, resultType);
             facts.putIfAbsent(base.toString(), hostFacts);
             if (!host.mode().isTried()) {
                 continue;
@@ -97,7 +98,7 @@ final class DaneRouting {
                 + " (MTA-STS mode enforce)"));
         }
         return new DaneRouting(hops, deferral, facts,
-            dane.domainFacts.withSts(PolicySource.STS, mode, decision.id(), resultType), Optional.of(decision), skipped);
+            dane.domainFacts.withSts(PolicySource.STS, mode, decision.id(), policyLines, resultType), Optional.of(decision), skipped);
     }
 
     /**

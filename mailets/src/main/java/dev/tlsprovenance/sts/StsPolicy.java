@@ -58,6 +58,14 @@ public final class StsPolicy {
         return text;
     }
 
+    /**
+     * The policy's fields, one per line as fetched (line ends removed, empty lines at the end dropped): the
+     * {@code policy-string} of an {@code sts} policy in an RFC 8460 report (section 4.4).
+     */
+    public List<String> lines() {
+        return StsPolicyParser.lines(text);
+    }
+
     /** Whether some {@code mx} pattern matches {@code host}. */
     public boolean allowsMx(String host) {
         for (MxPattern pattern : mx) {

@@ -100,7 +100,8 @@ public final class StsPolicyParser {
     }
 
     /** Splits at LF, removing the CR of a CRLF; trailing empty lines are dropped. */
-    private static List<String> lines(String text) {
+    /** The lines of a policy body (LF or CRLF), without their line ends and without empty lines at the very end. */
+    static List<String> lines(String text) {
         List<String> lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= text.length(); i++) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tlsprovenance.ledger.OutboundLedgerLine;
+import dev.tlsprovenance.ledger.PolicyFacts;
 import dev.tlsprovenance.metrics.TlsMetricNames;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.provenance.Transport;
@@ -31,7 +32,7 @@ import dev.tlsprovenance.provenance.VerificationStatus;
 public final class ReportedSession {
     public static final String POLICY_SOURCE = "policy-source";
     public static final String TLSA = "tlsa";
-    public static final String STS_POLICY = "sts-policy";
+    public static final String STS_POLICY = PolicyFacts.STS_POLICY;
     public static final String RESULT_TYPE = "result-type";
 
     private final String policyDomain;

@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * sts-mode, sts-id and the MTA-STS result types: the same words in the ledger line and the log line, read back, over
+ * sts-mode, sts-id, sts-policy (ledger only) and the MTA-STS result types: the same words in the ledger line and the log line, read back, over
  * every mode x id x policy result type x kind of attempt (delivered with a passed check, delivered with a failed
  * {@code testing} check, nothing sent after an {@code enforce} failure, delivered without any check).
  */
@@ -56,7 +56,10 @@ class StsPolicyFactsTest {
                 for (Attempt kind : Attempt.values()) {
                     Optional<String> id = mode.map(m -> "20261202" + m);
                     PolicySource source = mode.filter(m -> !m.equals("none")).isPresent() ? PolicySource.STS : PolicySource.DEFAULT;
-                    PolicyFacts facts = PolicyFacts.of(PolicySource.DEFAULT, "insecure", List.of()).withSts(source, mode, id, policyType);
+                    List<String> policyLines = source == PolicySource.STS
+                        ? List.of("version: STSv1", "mode: " + mode.get(), "mx: *.d.test", "max_age: 86400") : List.of();
+                    PolicyFacts facts = PolicyFacts.of(PolicySource.DEFAULT, "insecure", List.of())
+                        .withSts(source, mode, id, policyLines, policyType);
                     Optional<String> nothingSent = kind == Attempt.ENFORCE_FAILED ? Optional.of("MTA-STS certificate-expired: expired")
                         : Optional.empty();
                     TlsProvenance record = attempt(kind);
@@ -74,6 +77,9 @@ class StsPolicyFactsTest {
                     OutboundLedgerLine back = OutboundLedgerLine.parse(json);
                     assertThat(back.policy().stsMode()).as(label).isEqualTo(mode);
                     assertThat(back.policy().stsId()).as(label).isEqualTo(id);
+                    assertThat(json.contains("\"sts-policy\":[\"version: STSv1\",\"mode: " + mode.orElse("") + "\",\"mx: *.d.test\",\"max_age: 86400\"]"))
+                        .as(label).isEqualTo(!policyLines.isEmpty());
+                    assertThat(back.policy().stsPolicy()).as(label).isEqualTo(policyLines);
                     assertThat(back.resultType()).as(label).isEqualTo(expected);
 
                     String log = OutboundLogLine.format(record, facts, nothingSent);
@@ -81,6 +87,7 @@ class StsPolicyFactsTest {
                     assertThat(log.contains(" sts-mode=" + mode.orElse("") + " ")).as(label).isEqualTo(mode.isPresent());
                     assertThat(log.contains(" sts-id=" + id.orElse(""))).as(label).isEqualTo(id.isPresent());
                     assertThat(log.contains(" result-type=" + expected.orElse(""))).as(label).isEqualTo(expected.isPresent());
+                    assertThat(log).as(label + ": the policy's lines are the ledger's, not the log line's").doesNotContain("sts-policy=").doesNotContain("max_age");
                     cases++;
                 }
             }

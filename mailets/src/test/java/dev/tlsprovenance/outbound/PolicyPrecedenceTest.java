@@ -93,6 +93,12 @@ class PolicyPrecedenceTest {
         }
         PolicyFacts facts = routing.factsFor(Optional.of(MX + ":25"));
         NextHop hop = routing.hops().isEmpty() ? null : routing.hops().get(0);
+        boolean stsDecides = stsConsulted && (sts == Sts.ENFORCE || sts == Sts.TESTING);
+        String mode = sts == Sts.TESTING ? "testing" : "enforce";
+        assertThat(facts.stsPolicy()).as(label + ": the policy lines (a TLS report's policy-string) only when it decided")
+            .isEqualTo(stsDecides ? List.of("version: STSv1", "mode: " + mode, "mx: " + (mxMatches ? "*.d.test" : "mx.elsewhere.test"),
+                "max_age: 86400") : List.of());
+        assertThat(routing.factsFor(Optional.empty()).stsPolicy()).as(label).isEqualTo(facts.stsPolicy());
         if (row || daneDecides || !stsConsulted) {
             PolicySource expected = row ? PolicySource.ROW : daneDecides ? PolicySource.DANE : PolicySource.DEFAULT;
             assertThat(facts.source()).as(label).isEqualTo(expected);

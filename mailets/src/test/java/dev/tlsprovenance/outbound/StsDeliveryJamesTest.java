@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tlsprovenance.sts.StsPolicyServer;
 import dev.tlsprovenance.testing.dns.TestDnsNamespace;
 import dev.tlsprovenance.testing.dns.TestDnssecServer;
+import dev.tlsprovenance.testing.dns.TestHostsFile;
 import dev.tlsprovenance.testing.dns.TestZone;
 import dev.tlsprovenance.testing.james.DeliveredMail;
 import dev.tlsprovenance.testing.james.JamesTestServer;
@@ -88,9 +89,7 @@ class StsDeliveryJamesTest {
     private static void knowOwnHostName() throws IOException {
         String file = System.getProperty("jdk.net.hosts.file");
         assertThat(file).as("run by the sts-hosts surefire execution (-Djdk.net.hosts.file)").isNotNull();
-        Path kernelName = Path.of("/proc/sys/kernel/hostname");
-        String name = Files.isReadable(kernelName) ? Files.readString(kernelName).strip()
-            : String.valueOf(System.getenv("HOSTNAME")).strip();
+        String name = TestHostsFile.ownHostName();
         Path hosts = Path.of(file);
         boolean known = Files.readAllLines(hosts).stream().map(String::strip).filter(l -> !l.startsWith("#"))
             .anyMatch(l -> List.of(l.split("\\s+")).subList(1, Math.max(1, l.split("\\s+").length)).contains(name));
@@ -197,6 +196,8 @@ class StsDeliveryJamesTest {
         assertThat(line.path("policy-source").asText()).isEqualTo("sts");
         assertThat(line.path("sts-mode").asText()).isEqualTo("enforce");
         assertThat(line.path("sts-id").asText()).isEqualTo("20261202enforce");
+        assertThat(line.path("sts-policy").toString()).as("the fetched policy's lines, a TLS report's policy-string")
+            .isEqualTo("[\"version: STSv1\",\"mode: enforce\",\"mx: mx.enforce.sts.test\",\"max_age: 86400\"]");
         assertThat(line.path("dnssec").asText()).isEqualTo("insecure");
         assertThat(line.path("level").asText()).isEqualTo("verify");
         assertThat(line.path("verify").asText()).isEqualTo("verified");

@@ -34,6 +34,8 @@ class StsPolicyParserTest {
                     assertThat(policy.maxAgeSeconds()).isEqualTo(604800);
                     assertThat(policy.mx()).extracting(MxPattern::text)
                             .containsExactlyInAnyOrder("mail.example.com", "*.example.net");
+                    assertThat(policy.lines()).as("the RFC 8460 policy-string: the fields as fetched, in order")
+                            .isEqualTo(lines);
                     checked++;
                 }
             }
@@ -42,6 +44,7 @@ class StsPolicyParserTest {
                 mixed.append(lines.get(i)).append(i % 2 == 0 ? "\r\n" : "\n");
             }
             assertThat(StsPolicyParser.parse(mixed.toString()).mx()).hasSize(2);
+            assertThat(StsPolicyParser.parse(mixed + "\r\n\n").lines()).isEqualTo(lines);
         }
         assertThat(checked).isEqualTo(GOOD.size() * 4);
     }

@@ -93,7 +93,7 @@ public final class TestSmtpPeer implements AutoCloseable {
         this.replyOverrides.putAll(config.replyOverrides);
         this.recipientReplies.putAll(config.recipientReplies);
         this.serverSocket = new ServerSocket();
-        serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        serverSocket.bind(config.bindAddress, 50);
         threads.execute(this::acceptLoop);
     }
 
@@ -611,8 +611,19 @@ public final class TestSmtpPeer implements AutoCloseable {
         private String[] enabledProtocols;
         private final Map<String, String> replyOverrides = new ConcurrentHashMap<>();
         private final Map<String, String> recipientReplies = new ConcurrentHashMap<>();
+        private InetSocketAddress bindAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
         private Builder() {
+        }
+
+        /**
+         * Where to listen instead of a free port of 127.0.0.1: e.g. 127.0.0.2 on the port of another peer, for a
+         * delivery whose one SMTP port (the mailet's {@code smtpPort}) must reach two MX hosts with different
+         * certificates.
+         */
+        public Builder bind(InetSocketAddress address) {
+            this.bindAddress = address;
+            return this;
         }
 
         /** Name in the banner and EHLO reply. */
