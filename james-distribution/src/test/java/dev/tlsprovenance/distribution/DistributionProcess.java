@@ -35,6 +35,8 @@ final class DistributionProcess implements AutoCloseable {
     private final List<String> extraJavaOptions = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
+    /** Where this start's output begins in the console log, which every start appends to. */
+    private long consoleOffset;
     private TestDatabase database;
 
     private DistributionProcess(Path home, Map<String, Integer> ports) {
@@ -116,6 +118,7 @@ final class DistributionProcess implements AutoCloseable {
         builder.environment().put("JAMES_HEAP", "384m");
         builder.environment().putAll(environment);
         Files.createDirectories(consoleLog.getParent());
+        consoleOffset = Files.exists(consoleLog) ? Files.size(consoleLog) : 0;
         process = builder.start();
         return this;
     }
@@ -138,7 +141,8 @@ final class DistributionProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("james-server exited with " + process.exitValue() + ":\n" + console());
             }
-            return console().contains("James TLS Provenance accepting connections");
+            // this start's line, not the one an earlier start left in the appended log
+            return consoleSinceStart().contains("James TLS Provenance accepting connections");
         });
         return this;
     }
@@ -209,6 +213,20 @@ final class DistributionProcess implements AutoCloseable {
             throw new AssertionError("james-server still running after " + timeout + ":\n" + console());
         }
         return process.exitValue();
+    }
+
+    /** The console output of the latest {@link #start()} only. */
+    String consoleSinceStart() {
+        try {
+            if (!Files.exists(consoleLog)) {
+                return "";
+            }
+            byte[] all = Files.readAllBytes(consoleLog);
+            int from = (int) Math.min(consoleOffset, all.length);
+            return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String console() {
