@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code tls-provenance check-peer}: our posttls-finger. Finds the policy row for a destination as the server would,
- * connects to its next hops, does EHLO, STARTTLS and the handshake, shows the certificate chain (and the TLSA records
+ * {@code tls-provenance check-peer}: our posttls-finger. Finds the policy for a destination as the server would
+ * (its row, then DANE with {@code conf/dane.properties}, then MTA-STS with {@code conf/mta-sts.properties}, then the
+ * default), connects to its next hops, does EHLO, STARTTLS and the handshake, shows the certificate chain (and the TLSA records
  * when a DNSSEC resolver is configured), says what the delivery would do at the level that applies, and QUITs. No
  * mail is ever sent.
  */
@@ -112,6 +113,10 @@ public final class CheckPeerCommand implements Callable<Integer> {
         description = "CA certificates (PEM) to verify the peer against, instead of the row's ca= and the JVM's anchors.")
     Path trustStore;
 
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "25",
+        description = "Port of MX hosts, as the delivery's <smtpPort> (Postfix's smtp_tcp_port). Default: ${DEFAULT-VALUE}.")
+    int smtpPort;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
         description = "Connect and read timeout per next hop. Default: ${DEFAULT-VALUE}.")
     int timeoutSeconds;
@@ -119,6 +124,9 @@ public final class CheckPeerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PeerTarget target = parseTarget();
+        if (smtpPort < 1 || smtpPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--smtp-port must be 1-65535, was " + smtpPort);
+        }
         if (timeoutSeconds <= 0) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, was " + timeoutSeconds);
         }
@@ -141,7 +149,7 @@ public final class CheckPeerCommand implements Callable<Integer> {
             err.flush();
             return EXIT_USAGE;
         }
-        CheckPeer checkPeer = new CheckPeer(table, lookups, sts, dev.tlsprovenance.outbound.NextHop.SMTP_PORT, heloName(conf),
+        CheckPeer checkPeer = new CheckPeer(table, lookups, sts, smtpPort, heloName(conf),
             Duration.ofSeconds(timeoutSeconds), Clock.systemUTC());
         CheckPeerResult result;
         try {

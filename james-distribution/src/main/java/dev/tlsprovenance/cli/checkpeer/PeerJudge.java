@@ -70,7 +70,7 @@ final class PeerJudge {
         Optional<Boolean> named = seen.chain().isEmpty() ? Optional.empty()
             : Optional.of(StsMxSelection.certificateMatches(sts.policy(), seen.chain().get(0)));
         return new HopCheck(nextHop, host, seen, tlsa, verdict.verification, Optional.empty(), verdict.outcome, transport,
-            verdict.resultType, verdict.reason, Optional.of(new StsHop(sts.policy().mode().word(), true, named)));
+            verdict.resultType, verdict.reason, Optional.of(new StsHop(sts.policy().mode().word(), sts.policy().allowsMx(host), named)));
     }
 
     /** An MX host an {@code enforce} policy's {@code mx} patterns do not allow: the delivery never connects to it. */
