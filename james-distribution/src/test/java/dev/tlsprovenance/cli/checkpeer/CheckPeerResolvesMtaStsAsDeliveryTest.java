@@ -73,7 +73,9 @@ import picocli.CommandLine;
  * {@code default ... outbound=dane} row) gives the verdict, {@code policy-source}, {@code sts-mode}, {@code sts-id},
  * policy origin and {@code result-type} that the delivery's own pieces give for the same conf and the same peers
  * ({@link DaneRouting#forDestination} + {@link OutboundDelivery}, recorded as the ledger records it), and the
- * expected ones; and check-peer leaves the server's {@code var/mta-sts} as it found it.
+ * expected ones; and check-peer leaves the server's {@code var/mta-sts} as it found it. A policy host that fails
+ * ({@link FetchFailure}) is what the delivery makes of it: nothing cached, the default; a cached enforce policy
+ * whose refresh fails, still in force; {@code sts-policy-fetch-error} recorded either way.
  *
  * <p>One real STARTTLS peer (test-CA certificate for {@code mx.certified.test} only), the test DNSSEC server
  * ({@code sec.test} signed with a TLSA record of the peer's key for every MX host, {@code plain.test} unsigned) and
@@ -128,6 +130,36 @@ class CheckPeerResolvesMtaStsAsDeliveryTest {
         }
     }
 
+    /** The policy host answers 404: as the delivery treats a fetch that fails. */
+    enum FetchFailure {
+        /** Nothing cached: no policy (RFC 8461 section 5), the default, the failure's result type recorded. */
+        NOTHING_CACHED("nofetch", "20261202a", Optional.empty()),
+        /** A new id, the refresh fails: the cached unexpired enforce policy stays in force. */
+        CACHED_ENFORCE_KEPT("refresh", "20261202b", Optional.of("20261201a"));
+
+        final String name;
+        final String publishedId;
+        final Optional<String> cachedId;
+
+        FetchFailure(String name, String publishedId, Optional<String> cachedId) {
+            this.name = name;
+            this.publishedId = publishedId;
+            this.cachedId = cachedId;
+        }
+
+        String label() {
+            return name;
+        }
+
+        String domain() {
+            return name + ".plain.test";
+        }
+
+        String cachedPolicy() {
+            return "version: STSv1\r\nmode: enforce\r\nmx: mx." + domain() + "\r\nmx: " + CERTIFIED + "\r\nmax_age: 86400\r\n";
+        }
+    }
+
     private static TestSmtpPeer peer;
     private static TestDnssecServer dns;
     private static StsPolicyServer policies;
@@ -159,9 +191,18 @@ class CheckPeerResolvesMtaStsAsDeliveryTest {
             }
             policyHost.addSubjectAlternativeName("mta-sts." + c.domain());
         }
+        for (FetchFailure failure : FetchFailure.values()) {
+            String label = failure.label();
+            plain.record(label, 300, "MX", "10 mx." + label).record("mx." + label, 300, "A", "127.0.0.1")
+                .record("_mta-sts." + label, 300, "TXT", "\"v=STSv1; id=" + failure.publishedId + ";\"");
+            policyHost.addSubjectAlternativeName("mta-sts." + failure.domain());
+        }
         policies = StsPolicyServer.start(TestTls.builder().identity(policyHost.signedBy(PKI.intermediate()).build())
             .build().sslContext());
         every.forEach(c -> policies.answer(c.domain(), StsPolicyServer.Answer.policy(c.policy())));
+        for (FetchFailure failure : FetchFailure.values()) {
+            policies.answer(failure.domain(), StsPolicyServer.Answer.status(404));
+        }
         dns = TestDnssecServer.start(TestDnsNamespace.builder().zone(TestZone.signed("test")).zone(sec).zone(plain).build());
     }
 
@@ -212,7 +253,7 @@ class CheckPeerResolvesMtaStsAsDeliveryTest {
         assertThat(run.error).as(c + ": " + run.output).isEmpty();
         assertThat(peer.transactions()).as(c + ": check-peer never sends mail").hasSize(transactionsBefore);
         JsonNode json = JSON.readTree(run.output);
-        Delivery delivery = deliver(server, c);
+        Delivery delivery = deliver(server, c.domain());
 
         // the same decision as the delivery
         assertThat(run.exitCode == 0).as(c + " delivered / " + delivery + "\n" + run.output).isEqualTo(delivery.delivered);
@@ -258,6 +299,41 @@ class CheckPeerResolvesMtaStsAsDeliveryTest {
         int fetchedByBoth = policies.requests(c.domain()) - fetchesBefore;
         assertThat(fetchedByBoth).as(c + ": a cached policy is used without a fetch; an absent one is fetched by each")
             .isEqualTo(c.daneSecure() || c.cached() ? 0 : 2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(FetchFailure.class)
+    void aFailedFetchIsWhatTheDeliveryMakesOfIt(FetchFailure failure) throws Exception {
+        Path home = failureDistribution(failure, "check-peer");
+        Path server = failureDistribution(failure, "server");
+        Map<String, String> cacheBefore = files(home.resolve("var/mta-sts"));
+
+        Run run = checkPeer(home, "--json", failure.domain());
+        assertThat(run.error).as(run.output).isEmpty();
+        JsonNode json = JSON.readTree(run.output);
+        Delivery delivery = deliver(server, failure.domain());
+
+        assertThat(run.exitCode == 0).as(delivery + "\n" + run.output).isEqualTo(delivery.delivered).isTrue();
+        assertThat(json.get(PolicyFacts.POLICY_SOURCE).asText()).as(run.output).isEqualTo(delivery.policySource)
+            .isEqualTo(failure.cachedId.isPresent() ? "sts" : "default");
+        JsonNode sts = json.get("sts");
+        assertThat(text(sts, PolicyFacts.STS_MODE)).isEqualTo(delivery.stsMode).isEqualTo(failure.cachedId.map(id -> "enforce"));
+        assertThat(text(sts, PolicyFacts.STS_ID)).isEqualTo(delivery.stsId).isEqualTo(failure.cachedId);
+        assertThat(text(sts, "from")).isEqualTo(delivery.stsSource).isEqualTo(failure.cachedId.map(id -> "cached"));
+        assertThat(text(sts, "policy")).contains(failure.cachedId.isPresent() ? "policy" : "failure");
+        assertThat(text(sts, PolicyFacts.RESULT_TYPE)).contains("sts-policy-fetch-error");
+        assertThat(resultType(json)).as(run.output).isEqualTo(delivery.resultType).contains("sts-policy-fetch-error");
+        assertThat(files(home.resolve("var/mta-sts"))).isEqualTo(cacheBefore);
+    }
+
+    private static Path failureDistribution(FetchFailure failure, String who) throws Exception {
+        Case shape = new Case(Mode.ENFORCE, true, true, false, false);
+        Path home = distribution(shape, failure.name() + "-" + who);
+        if (failure.cachedId.isPresent()) {
+            new StsPolicyCache(home.resolve("var/mta-sts"), CLOCK).put(failure.domain(), failure.cachedId.get(),
+                StsPolicy.parse(failure.cachedPolicy()));
+        }
+        return home;
     }
 
     @Test
@@ -327,7 +403,7 @@ class CheckPeerResolvesMtaStsAsDeliveryTest {
      * precedence of {@link DaneRouting}, {@link OutboundDelivery} over the hops, or the deferral), one real attempt,
      * recorded as the ledger records it ({@code OutboundLedgerLine}: policy facts of the last hop tried).
      */
-    private static Delivery deliver(Path server, Case c) throws Exception {
+    private static Delivery deliver(Path server, String domain) throws Exception {
         Path conf = server.resolve("conf");
         DaneConfiguration dane = DaneConfiguration.read(conf.resolve("dane.properties"), CLOCK);
         StsConfiguration stsConfiguration = StsConfiguration.read(conf.resolve("mta-sts.properties"));
@@ -337,19 +413,19 @@ class CheckPeerResolvesMtaStsAsDeliveryTest {
         try (Reader reader = Files.newBufferedReader(conf.resolve("tls-policy.conf"), StandardCharsets.UTF_8)) {
             table = TlsPolicyTable.parse("tls-policy.conf", reader);
         }
-        NamespacePolicy looked = table.lookup(c.domain());
+        NamespacePolicy looked = table.lookup(domain);
         OutboundPolicy outbound = DaneRouting.outboundFor(looked, true);
         DanePlanner planner = new DanePlanner(DanePlanner.Dns.of(new DnssecLookups(dane.settings())), peer.port());
-        DaneRouting routing = DaneRouting.forDestination(c.domain(), outbound, !looked.isDefault(), Optional.of(planner),
+        DaneRouting routing = DaneRouting.forDestination(domain, outbound, !looked.isDefault(), Optional.of(planner),
             peer.port(), Optional.of(sts.resolver()), sts.trust());
         SmtpConnector connector = new SmtpConnector("james.sender.test", Duration.ofSeconds(10), Duration.ofSeconds(10), CLOCK);
         OutboundDelivery delivery = new OutboundDelivery(new ConnectionPool(connector, 0, Duration.ofSeconds(1)),
             new OutboundTlsCache(CLOCK), CLOCK);
-        Envelope envelope = new Envelope("sender@james.test", List.of("bob@" + c.domain()), false);
+        Envelope envelope = new Envelope("sender@james.test", List.of("bob@" + domain), false);
         DomainDeliveryResult result = routing.deferral().isPresent()
-            ? delivery.notAttempted(c.domain(), outbound, envelope, 1, routing.deferral().get())
-            : delivery.deliver(c.domain(), outbound, routing.hops(), envelope, MessageContent.of("From: sender@james.test\r\n"
-                + "To: bob@" + c.domain() + "\r\nSubject: " + c.domain() + "\r\n\r\nhello\r\n"), 1);
+            ? delivery.notAttempted(domain, outbound, envelope, 1, routing.deferral().get())
+            : delivery.deliver(domain, outbound, routing.hops(), envelope, MessageContent.of("From: sender@james.test\r\n"
+                + "To: bob@" + domain + "\r\nSubject: " + domain + "\r\n\r\nhello\r\n"), 1);
         HopAttempt last = result.hopAttempts().get(result.hopAttempts().size() - 1);
         PolicyFacts facts = routing.factsFor(last.record().nextHop());
         Optional<StsDecision> decision = routing.sts();
