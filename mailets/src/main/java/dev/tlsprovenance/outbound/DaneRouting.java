@@ -40,7 +40,7 @@ public final class DaneRouting {
     private final PolicyFacts domainFacts;
     private final Optional<StsDecision> sts;
     private final List<String> stsSkipped;
-    private Optional<DanePlan> plan = Optional.empty();
+    private final Optional<DanePlan> plan;
 
     private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
                         PolicyFacts domainFacts) {
@@ -49,6 +49,12 @@ public final class DaneRouting {
 
     private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
                         PolicyFacts domainFacts, Optional<StsDecision> sts, List<String> stsSkipped) {
+        this(hops, deferral, factsByHop, domainFacts, sts, stsSkipped, Optional.empty());
+    }
+
+    private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
+                        PolicyFacts domainFacts, Optional<StsDecision> sts, List<String> stsSkipped, Optional<DanePlan> plan) {
+        this.plan = plan;
         this.hops = List.copyOf(hops);
         this.deferral = deferral;
         this.factsByHop = Map.copyOf(factsByHop);
@@ -96,9 +102,9 @@ public final class DaneRouting {
             }
             plan = planner.get().planRoutes(domain, targets, daneOnly);
         }
-        DaneRouting routing = of(plan, outbound.level(), fromRow, baseHops, sts, stsTrust);
-        routing.plan = Optional.of(plan);
-        return routing;
+        DaneRouting routed = of(plan, outbound.level(), fromRow, baseHops, sts, stsTrust);
+        return new DaneRouting(routed.hops, routed.deferral, routed.factsByHop, routed.domainFacts, routed.sts,
+            routed.stsSkipped, Optional.of(plan));
     }
 
     /**
