@@ -23,8 +23,11 @@ import dev.tlsprovenance.dane.DaneConfiguration;
 import dev.tlsprovenance.dane.DnssecLookups;
 import dev.tlsprovenance.distribution.ConfiguredListener;
 import dev.tlsprovenance.distribution.ListenerConfiguration;
+import dev.tlsprovenance.outbound.MtaStsWiring;
 import dev.tlsprovenance.policy.PolicyFileException;
 import dev.tlsprovenance.policy.TlsPolicyTable;
+import dev.tlsprovenance.sts.StsConfiguration;
+import dev.tlsprovenance.sts.StsPolicyCache;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -36,15 +39,17 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code tls-provenance check-peer}: our posttls-finger. Finds the policy row for a destination as the server would,
- * connects to its next hops, does EHLO, STARTTLS and the handshake, shows the certificate chain (and the TLSA records
+ * {@code tls-provenance check-peer}: our posttls-finger. Finds the policy for a destination as the server would
+ * (its row, then DANE with {@code conf/dane.properties}, then MTA-STS with {@code conf/mta-sts.properties}, then the
+ * default), connects to its next hops, does EHLO, STARTTLS and the handshake, shows the certificate chain (and the TLSA records
  * when a DNSSEC resolver is configured), says what the delivery would do at the level that applies, and QUITs. No
  * mail is ever sent.
  */
 @Command(name = "check-peer", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = CheckPeerCommand.EXIT_USAGE,
     exitCodeOnExecutionException = CheckPeerCommand.EXIT_USAGE,
-    description = {"Connect to a destination's next hops as the server would, STARTTLS, show the certificate chain "
-        + "and TLSA records, and say whether delivery at the applicable level would succeed. Sends no mail."},
+    description = {"Connect to a destination's next hops as the server would (its row, DANE, MTA-STS), STARTTLS, show "
+        + "the certificate chain, the TLSA records and the MTA-STS policy, and say whether delivery at the applicable "
+        + "level would succeed. Sends no mail and writes nothing (the MTA-STS cache is read, never written)."},
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
         "0:delivery at that level would succeed (to at least one next hop)",
@@ -54,6 +59,7 @@ public final class CheckPeerCommand implements Callable<Integer> {
     static final int EXIT_DELIVERS = 0;
     static final int EXIT_REFUSED = 1;
     static final int EXIT_USAGE = 2;
+    static final String STS_FILE_NAME = "mta-sts.properties";
 
     static final class LevelConverter implements ITypeConverter<OutboundLevel> {
         @Override
@@ -107,6 +113,10 @@ public final class CheckPeerCommand implements Callable<Integer> {
         description = "CA certificates (PEM) to verify the peer against, instead of the row's ca= and the JVM's anchors.")
     Path trustStore;
 
+    @Option(names = "--smtp-port", paramLabel = "PORT", defaultValue = "25",
+        description = "Port of MX hosts, as the delivery's <smtpPort> (Postfix's smtp_tcp_port). Default: ${DEFAULT-VALUE}.")
+    int smtpPort;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
         description = "Connect and read timeout per next hop. Default: ${DEFAULT-VALUE}.")
     int timeoutSeconds;
@@ -114,6 +124,9 @@ public final class CheckPeerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PeerTarget target = parseTarget();
+        if (smtpPort < 1 || smtpPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--smtp-port must be 1-65535, was " + smtpPort);
+        }
         if (timeoutSeconds <= 0) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, was " + timeoutSeconds);
         }
@@ -123,16 +136,21 @@ public final class CheckPeerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path conf = home.resolve("conf");
         TlsPolicyTable table;
+        Optional<DnssecLookups.Settings> configured;
         Optional<DnssecLookups> lookups;
+        Optional<MtaStsWiring> sts;
         try {
             table = readTable(conf);
-            lookups = lookups(conf);
+            configured = dnssecSettings(conf);
+            lookups = lookups(configured);
+            sts = mtaSts(conf, configured);
         } catch (ConfigurationProblem e) {
             err.println("check-peer: " + e.getMessage());
             err.flush();
             return EXIT_USAGE;
         }
-        CheckPeer checkPeer = new CheckPeer(table, lookups, heloName(conf), Duration.ofSeconds(timeoutSeconds), Clock.systemUTC());
+        CheckPeer checkPeer = new CheckPeer(table, lookups, sts, smtpPort, heloName(conf),
+            Duration.ofSeconds(timeoutSeconds), Clock.systemUTC());
         CheckPeerResult result;
         try {
             result = checkPeer.run(target, Optional.ofNullable(level), Optional.ofNullable(trustStore));
@@ -178,16 +196,49 @@ public final class CheckPeerCommand implements Callable<Integer> {
         }
     }
 
-    private Optional<DnssecLookups> lookups(Path conf) throws ConfigurationProblem {
+    /** DANE as the server has it ({@code conf/dane.properties}) or as {@code --resolver} gives it; empty: no DANE. */
+    private Optional<DnssecLookups.Settings> dnssecSettings(Path conf) throws ConfigurationProblem {
         try {
-            Optional<DnssecLookups.Settings> settings = DnssecResolver.settings(conf, Optional.ofNullable(resolver),
-                Optional.ofNullable(trustAnchors), Clock.systemUTC());
+            return DnssecResolver.settings(conf, Optional.ofNullable(resolver), Optional.ofNullable(trustAnchors), Clock.systemUTC());
+        } catch (DaneConfiguration.Invalid | IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationProblem(e.getMessage());
+        }
+    }
+
+    private Optional<DnssecLookups> lookups(Optional<DnssecLookups.Settings> configured) throws ConfigurationProblem {
+        try {
+            Optional<DnssecLookups.Settings> settings = configured;
             if (settings.isEmpty() && level != null && level.isDane()) {
                 settings = Optional.of(DnssecLookups.Settings.builder(systemResolver()).build());
             }
             return settings.map(DnssecLookups::new);
-        } catch (DaneConfiguration.Invalid | IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ConfigurationProblem(e.getMessage());
+        }
+    }
+
+    /**
+     * MTA-STS as the server has it: {@code conf/mta-sts.properties} read by the server's reader, on when
+     * {@code sts.enabled=true} and DANE is configured (the server looks up {@code _mta-sts} TXT records through the
+     * DANE resolver and refuses one without the other); the cache is the server's, read only.
+     */
+    private Optional<MtaStsWiring> mtaSts(Path conf, Optional<DnssecLookups.Settings> dnssec) throws ConfigurationProblem {
+        Path file = conf.resolve(STS_FILE_NAME);
+        if (dnssec.isEmpty() || !Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            StsConfiguration configuration = StsConfiguration.read(file);
+            if (!configuration.enabled()) {
+                return Optional.empty();
+            }
+            StsPolicyCache cache = StsPolicyCache.readOnly(MtaStsWiring.cacheDirectory(configuration, home), Clock.systemUTC());
+            return Optional.of(MtaStsWiring.of(configuration, cache, dnssec.get(), Clock.systemUTC()));
+        } catch (StsConfiguration.Invalid e) {
+            throw new ConfigurationProblem(e.getMessage());
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            throw new ConfigurationProblem(file + ": " + StsConfiguration.TRUST_ANCHORS + " or " + StsConfiguration.CACHE_DIRECTORY
+                + ": " + e.getMessage());
         }
     }
 

@@ -2,9 +2,13 @@ package dev.tlsprovenance.outbound;
 
 import dev.tlsprovenance.dane.DaneHostPlan;
 import dev.tlsprovenance.dane.DanePlan;
+import dev.tlsprovenance.dane.DanePlanner;
 import dev.tlsprovenance.ledger.PolicyFacts;
+import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.OutboundLevel;
+import dev.tlsprovenance.policy.OutboundPolicy;
 import dev.tlsprovenance.policy.PolicySource;
+import dev.tlsprovenance.policy.Smarthost;
 import dev.tlsprovenance.sts.StsDecision;
 import dev.tlsprovenance.sts.StsMode;
 import dev.tlsprovenance.sts.StsPolicy;
@@ -21,14 +25,22 @@ import java.util.function.Function;
  * A {@link DanePlan} as delivery uses it: the next hops in order (one per DNSSEC-validated address, each with the
  * level enforced there and, for secure usable TLSA records, its {@link DaneAuthentication}), or the failure that
  * keeps the destination waiting; and the {@link PolicyFacts} of each hop's record. Pure: no James types.
+ *
+ * <p>The one place of the precedence own row &gt; DANE &gt; MTA-STS &gt; default ({@link #outboundFor},
+ * {@link #forDestination}): {@code TlsPolicyRemoteDelivery} delivers by it and {@code tls-provenance check-peer}
+ * shows it, so the two cannot disagree about which policy governs a destination.
  */
-final class DaneRouting {
+public final class DaneRouting {
+    /** The outbound policy of a destination without a row once DANE is configured. */
+    private static final OutboundPolicy DANE_DEFAULT = OutboundPolicy.builder().level(OutboundLevel.DANE).build();
+
     private final List<NextHop> hops;
     private final Optional<DeliveryFailure> deferral;
     private final Map<String, PolicyFacts> factsByHop;
     private final PolicyFacts domainFacts;
     private final Optional<StsDecision> sts;
     private final List<String> stsSkipped;
+    private final Optional<DanePlan> plan;
 
     private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
                         PolicyFacts domainFacts) {
@@ -37,12 +49,62 @@ final class DaneRouting {
 
     private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
                         PolicyFacts domainFacts, Optional<StsDecision> sts, List<String> stsSkipped) {
+        this(hops, deferral, factsByHop, domainFacts, sts, stsSkipped, Optional.empty());
+    }
+
+    private DaneRouting(List<NextHop> hops, Optional<DeliveryFailure> deferral, Map<String, PolicyFacts> factsByHop,
+                        PolicyFacts domainFacts, Optional<StsDecision> sts, List<String> stsSkipped, Optional<DanePlan> plan) {
+        this.plan = plan;
         this.hops = List.copyOf(hops);
         this.deferral = deferral;
         this.factsByHop = Map.copyOf(factsByHop);
         this.domainFacts = domainFacts;
         this.sts = sts;
         this.stsSkipped = List.copyOf(stsSkipped);
+    }
+
+    /**
+     * The policy a destination is delivered by, from the row the table gives it: that row's, except the built-in
+     * default (no row at all, not even the file's {@code *} row) becomes {@code dane} once DANE is configured.
+     * The file's own default row is the default of the precedence: at {@code dane} it lets DANE and MTA-STS decide.
+     */
+    public static OutboundPolicy outboundFor(NamespacePolicy looked, boolean daneConfigured) {
+        return looked.equals(NamespacePolicy.builtInDefault()) && daneConfigured ? DANE_DEFAULT : looked.outbound();
+    }
+
+    /**
+     * The DANE decision for a destination at {@code dane}/{@code dane-only}, then MTA-STS where DANE neither applies
+     * nor defers and no row of its own decided: over the row's routes (each judged by its own TLSA records) or the
+     * DNSSEC-validated MX hosts at {@code mxPort}. Without a planner (DANE not configured) the destination waits.
+     *
+     * @param fromRow  whether the destination has a row of its own ({@code !looked.isDefault()})
+     * @param sts      {@link MtaStsWiring#resolver()} when MTA-STS is on
+     * @param stsTrust {@link MtaStsWiring#trust()}; unused without {@code sts}
+     */
+    public static DaneRouting forDestination(String domain, OutboundPolicy outbound, boolean fromRow,
+                                             Optional<DanePlanner> planner, int mxPort,
+                                             Optional<Function<String, StsDecision>> sts, TrustMaterial stsTrust) {
+        if (planner.isEmpty()) {
+            return unconfigured(outbound.level(), fromRow);
+        }
+        boolean daneOnly = outbound.level() == OutboundLevel.DANE_ONLY;
+        List<Smarthost> routes = outbound.routes();
+        DanePlan plan;
+        List<NextHop> baseHops = new ArrayList<>();
+        if (routes.isEmpty()) {
+            plan = planner.get().plan(domain, daneOnly);
+            plan.hosts().forEach(host -> baseHops.add(NextHop.of(host.host(), mxPort, false)));
+        } else {
+            List<DanePlanner.Route> targets = new ArrayList<>();
+            for (Smarthost route : routes) {
+                targets.add(new DanePlanner.Route(route.host(), route.port()));
+                baseHops.add(NextHop.of(route));
+            }
+            plan = planner.get().planRoutes(domain, targets, daneOnly);
+        }
+        DaneRouting routed = of(plan, outbound.level(), fromRow, baseHops, sts, stsTrust);
+        return new DaneRouting(routed.hops, routed.deferral, routed.factsByHop, routed.domainFacts, routed.sts,
+            routed.stsSkipped, Optional.of(plan));
     }
 
     /**
@@ -140,17 +202,22 @@ final class DaneRouting {
             Map.of(), PolicyFacts.of(fromRow ? PolicySource.ROW : PolicySource.DEFAULT));
     }
 
+    /** The DANE plan this routing was made from ({@link #forDestination}); empty when DANE is not configured. */
+    public Optional<DanePlan> plan() {
+        return plan;
+    }
+
     /** The MTA-STS decision consulted for this destination; empty when a row or DANE decided, or STS is off. */
-    Optional<StsDecision> sts() {
+    public Optional<StsDecision> sts() {
         return sts;
     }
 
     /** MX hosts an {@code enforce} policy's {@code mx} patterns did not match: not tried. */
-    List<String> stsSkipped() {
+    public List<String> stsSkipped() {
         return stsSkipped;
     }
 
-    List<NextHop> hops() {
+    public List<NextHop> hops() {
         return hops;
     }
 
@@ -175,12 +242,12 @@ final class DaneRouting {
      * Present when no hop can be tried: 4.7.5 for DNSSEC and {@code dane-only} reasons, 5.1.10 for a null MX, 4.4.1 for
      * no address.
      */
-    Optional<DeliveryFailure> deferral() {
+    public Optional<DeliveryFailure> deferral() {
         return deferral;
     }
 
     /** The facts of an attempt at {@code nextHop} ({@code host:port}); the destination's when no hop was tried. */
-    PolicyFacts factsFor(Optional<String> nextHop) {
+    public PolicyFacts factsFor(Optional<String> nextHop) {
         return nextHop.map(hop -> factsByHop.getOrDefault(hop, domainFacts)).orElse(domainFacts);
     }
 }

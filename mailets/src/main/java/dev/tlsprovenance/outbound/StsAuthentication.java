@@ -63,12 +63,12 @@ public final class StsAuthentication {
     }
 
     /** What a host without STARTTLS is recorded as under {@code testing} (delivered anyway, in cleartext). */
-    CertificateVerification noTls(String why) {
+    public CertificateVerification noTls(String why) {
         return failure("starttls-not-supported", why + " (MTA-STS mode testing: delivered without TLS)");
     }
 
     /** What a broken handshake is recorded as under {@code testing} (delivered anyway, in cleartext, as {@code may}). */
-    CertificateVerification handshakeFailed(String why) {
+    public CertificateVerification handshakeFailed(String why) {
         return failure("handshake-failed", why + " (MTA-STS mode testing: delivered without TLS)");
     }
 

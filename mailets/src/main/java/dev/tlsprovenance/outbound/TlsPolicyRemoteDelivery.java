@@ -4,11 +4,9 @@ import dev.tlsprovenance.dane.DaneConfiguration;
 import dev.tlsprovenance.dane.DanePlan;
 import dev.tlsprovenance.dane.DanePlanner;
 import dev.tlsprovenance.dane.DnssecLookups;
-import dev.tlsprovenance.sts.MtaSts;
 import dev.tlsprovenance.sts.StsConfiguration;
 import dev.tlsprovenance.sts.StsDecision;
 import dev.tlsprovenance.sts.StsPolicyCache;
-import dev.tlsprovenance.sts.StsPolicyFetcher;
 import dev.tlsprovenance.health.HealthSubjects;
 import dev.tlsprovenance.ledger.PolicyFacts;
 import dev.tlsprovenance.metrics.TlsMetrics;
@@ -147,8 +145,6 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(TlsPolicyRemoteDelivery.class);
     private static final Logger ATTEMPTS = LoggerFactory.getLogger("dev.tlsprovenance.outbound.attempts");
     private static final int LOGGED_RECIPIENTS = 10;
-    /** The outbound policy of a destination without a row once DANE is configured. */
-    private static final OutboundPolicy DANE_DEFAULT = OutboundPolicy.builder().level(OutboundLevel.DANE).build();
 
     private final TlsPolicySource policies;
     private final MailQueueFactory<?> queueFactory;
@@ -306,14 +302,6 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
                 + "=true needs the parameter dane (conf/dane.properties): MTA-STS looks up _mta-sts TXT records through"
                 + " the DANE resolver, and never overrides DANE (RFC 8461 section 2); set " + StsConfiguration.ENABLED + "=false or configure dane");
         }
-        javax.net.ssl.SSLContext context;
-        try {
-            stsTrust = configuration.trustAnchors().isPresent()
-                ? TrustMaterial.privateCa(configuration.trustAnchors().get()) : TrustMaterial.jvmDefault();
-            context = configuration.trustAnchors().isPresent() ? sslContext(stsTrust) : javax.net.ssl.SSLContext.getDefault();
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new MessagingException("Invalid MTA-STS configuration " + file + ": " + StsConfiguration.TRUST_ANCHORS + ": " + e.getMessage());
-        }
         String cacheLocation = configuration.cacheDirectory();
         Path cacheDirectory = Path.of(cacheLocation).isAbsolute() ? Path.of(cacheLocation)
             : resolve(StsConfiguration.CACHE_DIRECTORY, "file://" + cacheLocation);
@@ -323,27 +311,16 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw new MessagingException("Invalid MTA-STS configuration " + file + ": " + StsConfiguration.CACHE_DIRECTORY + ": " + e.getMessage());
         }
-        StsPolicyFetcher fetcher = new StsPolicyFetcher(configuration.fetcherSettings().sslContext(context).build());
-        DnssecLookups lookups = new DnssecLookups(dnssecSettings.get());
-        MtaSts sts = new MtaSts(lookups::txt, fetcher, cache, clock, configuration.failureBackoff());
+        MtaStsWiring sts;
+        try {
+            sts = MtaStsWiring.of(configuration, cache, dnssecSettings.get(), clock);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new MessagingException("Invalid MTA-STS configuration " + file + ": " + StsConfiguration.TRUST_ANCHORS + ": " + e.getMessage());
+        }
+        stsTrust = sts.trust();
         LOGGER.info("MTA-STS on: policies cached in {} ({} cached), policy hosts and MX certificates trusted by {}; "
             + "destinations without a row and without DANE follow their MTA-STS policy", cacheDirectory, cache.size(), stsTrust.name());
-        return Optional.of(sts::resolve);
-    }
-
-    private static javax.net.ssl.SSLContext sslContext(TrustMaterial trust) throws java.security.GeneralSecurityException, IOException {
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        int i = 0;
-        for (java.security.cert.TrustAnchor anchor : trust.anchors()) {
-            store.setCertificateEntry("anchor-" + i++, anchor.getTrustedCert());
-        }
-        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        return Optional.of(sts.resolver());
     }
 
     private Path resolve(String parameter, String location) throws MessagingException {
@@ -572,12 +549,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             // row is that default (at dane, as shipped, DANE and then MTA-STS are asked first; at may, neither); without
             // one the built-in default is dane when DANE is configured.
             boolean fromRow = !looked.isDefault();
-            boolean builtInDefault = looked.equals(NamespacePolicy.builtInDefault());
             // a TLS-RPT report goes out at may whatever the row or the DANE default says (RFC 8460 §5.3: despite any
             // TLS failure)
             NamespacePolicy row = TlsRptMail.policyFor(mail, looked);
-            OutboundPolicy outbound = builtInDefault && danePlanner.isPresent() && !TlsRptMail.isReport(mail)
-                ? DANE_DEFAULT : row.outbound();
+            OutboundPolicy outbound = TlsRptMail.isReport(mail) ? row.outbound()
+                : DaneRouting.outboundFor(row, danePlanner.isPresent());
             OutboundLevel level = SmtpConnector.effectiveLevel(outbound.level(), requireTls);
             // DANE and MTA-STS decide per destination what dane only promises as may: a destination they hold to
             // authenticated TLS needs its record as a verify row does
@@ -748,26 +724,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
      * own TLSA records) or the DNSSEC-validated MX hosts. Without a configured resolver the destination waits.
      */
     private DaneRouting daneRoute(String domain, OutboundPolicy outbound, boolean fromRow) {
-        if (danePlanner.isEmpty()) {
-            return DaneRouting.unconfigured(outbound.level(), fromRow);
-        }
-        boolean daneOnly = outbound.level() == OutboundLevel.DANE_ONLY;
-        List<Smarthost> routes = outbound.routes();
-        DanePlan plan;
-        List<NextHop> baseHops = new ArrayList<>();
-        if (routes.isEmpty()) {
-            plan = danePlanner.get().plan(domain, daneOnly);
-            plan.hosts().forEach(host -> baseHops.add(NextHop.of(host.host(), settings.smtpPort(), false)));
-        } else {
-            List<DanePlanner.Route> targets = new ArrayList<>();
-            for (Smarthost route : routes) {
-                targets.add(new DanePlanner.Route(route.host(), route.port()));
-                baseHops.add(NextHop.of(route));
-            }
-            plan = danePlanner.get().planRoutes(domain, targets, daneOnly);
-        }
-        noteIndeterminate(domain, plan);
-        DaneRouting routing = DaneRouting.of(plan, outbound.level(), fromRow, baseHops, mtaSts, stsTrust);
+        DaneRouting routing = DaneRouting.forDestination(domain, outbound, fromRow, danePlanner, settings.smtpPort(), mtaSts, stsTrust);
+        routing.plan().ifPresent(plan -> noteIndeterminate(domain, plan));
         routing.sts().ifPresent(decision -> noteSts(decision, routing));
         return routing;
     }

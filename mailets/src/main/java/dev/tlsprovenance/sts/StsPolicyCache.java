@@ -34,6 +34,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * that cannot be read (not JSON, a field missing, a policy that does not parse, a name that is not its domain's)
  * is skipped with one WARN naming it and left in place until a new policy for that domain replaces it. An expired
  * policy is dropped (memory and file) when it is next asked for. Thread-safe.
+ *
+ * <p>{@link #readOnly} is the same cache for a reader that is not the server ({@code tls-provenance check-peer}): it
+ * loads the files as the server would and never creates, writes or deletes one; what it is given is kept in memory.
  */
 public final class StsPolicyCache {
     private static final Logger LOGGER = LoggerFactory.getLogger(StsPolicyCache.class);
@@ -43,20 +46,46 @@ public final class StsPolicyCache {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, CachedStsPolicy> entries = new ConcurrentHashMap<>();
+    private final boolean writable;
 
     /**
      * @param directory where the files live (created when missing), e.g. {@code var/mta-sts}
      * @throws IllegalArgumentException when the directory cannot be created or listed
      */
     public StsPolicyCache(Path directory, Clock clock) {
+        this(directory, clock, true);
+    }
+
+    private StsPolicyCache(Path directory, Clock clock, boolean writable) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.clock = Objects.requireNonNull(clock, "clock");
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("MTA-STS cache directory " + directory + " cannot be created: " + e, e);
+        this.writable = writable;
+        if (writable) {
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("MTA-STS cache directory " + directory + " cannot be created: " + e, e);
+            }
         }
-        load();
+        if (writable || Files.isDirectory(directory)) {
+            load();
+        }
+    }
+
+    /**
+     * The policies in {@code directory} as the server would read them, for a reader that must leave the server's
+     * files alone: a missing directory is an empty cache, nothing is ever written or deleted, and {@link #put} keeps
+     * the policy in memory only.
+     *
+     * @throws IllegalArgumentException when the directory exists but cannot be listed
+     */
+    public static StsPolicyCache readOnly(Path directory, Clock clock) {
+        return new StsPolicyCache(directory, clock, false);
+    }
+
+    /** False for {@link #readOnly}: the files are the server's. */
+    public boolean writable() {
+        return writable;
     }
 
     public Path directory() {
@@ -71,7 +100,7 @@ public final class StsPolicyCache {
             return Optional.empty();
         }
         if (entry.isExpired(clock.instant())) {
-            if (entries.remove(key, entry)) {
+            if (entries.remove(key, entry) && writable) {
                 delete(key);
             }
             return Optional.empty();
@@ -91,7 +120,9 @@ public final class StsPolicyCache {
         Instant now = clock.instant();
         CachedStsPolicy entry = new CachedStsPolicy(key, id, policy, now, now.plus(policy.maxAge()));
         entries.put(key, entry);
-        write(entry);
+        if (writable) {
+            write(entry);
+        }
         return entry;
     }
 

@@ -35,6 +35,34 @@ class StsPolicyCacheTest {
     }
 
     @Test
+    void aReadOnlyCacheReadsTheServersFilesAndNeverWritesCreatesOrDeletesOne() throws Exception {
+        MutableClock clock = new MutableClock(START);
+        Path missing = dir.resolve("var/none");
+        StsPolicyCache empty = StsPolicyCache.readOnly(missing, clock);
+        assertThat(empty.get("example.com")).isEmpty();
+        empty.put("example.com", "id0", policy(86400));
+        assertThat(empty.get("example.com")).isPresent();
+        assertThat(missing).doesNotExist();
+
+        Path server = dir.resolve("var/mta-sts");
+        CachedStsPolicy written = new StsPolicyCache(server, clock).put("example.com", "id1", policy(3600));
+        String before = Files.readString(server.resolve("example.com.json"));
+        StsPolicyCache reader = StsPolicyCache.readOnly(server, clock);
+        assertThat(reader.writable()).isFalse();
+        assertThat(reader.get("example.com")).contains(written);
+        reader.put("example.com", "id2", policy(86400));
+        reader.put("example.net", "id3", policy(86400));
+        assertThat(reader.get("example.com").map(CachedStsPolicy::id)).contains("id2");
+        assertThat(listing(server)).containsExactly("example.com.json");
+        assertThat(Files.readString(server.resolve("example.com.json"))).isEqualTo(before);
+
+        clock.advance(Duration.ofHours(2));
+        StsPolicyCache later = StsPolicyCache.readOnly(server, clock);
+        assertThat(later.get("example.com")).as("expired for the reader").isEmpty();
+        assertThat(listing(server)).as("but the server's file stays for the server to drop").containsExactly("example.com.json");
+    }
+
+    @Test
     void aPolicySurvivesANewInstanceOnTheSameDirectoryAsWritten() throws Exception {
         MutableClock clock = new MutableClock(START);
         StsPolicyCache cache = new StsPolicyCache(dir.resolve("var/mta-sts"), clock);

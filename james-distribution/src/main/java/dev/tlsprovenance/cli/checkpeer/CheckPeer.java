@@ -20,13 +20,18 @@ import dev.tlsprovenance.dane.DanePlanner;
 import dev.tlsprovenance.dane.DnssecAnswer;
 import dev.tlsprovenance.dane.DnssecLookups;
 import dev.tlsprovenance.dane.DnssecStatus;
+import dev.tlsprovenance.outbound.DaneRouting;
+import dev.tlsprovenance.outbound.MtaStsWiring;
 import dev.tlsprovenance.outbound.NextHop;
 import dev.tlsprovenance.outbound.OutboundTls;
+import dev.tlsprovenance.outbound.StsAuthentication;
 import dev.tlsprovenance.policy.NamespacePolicy;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.policy.OutboundPolicy;
+import dev.tlsprovenance.policy.PolicySource;
 import dev.tlsprovenance.policy.Smarthost;
 import dev.tlsprovenance.policy.TlsPolicyTable;
+import dev.tlsprovenance.sts.StsDecision;
 
 /**
  * check-peer's work, without picocli: find the row as the server would ({@link TlsPolicyTable#lookup}), the next
@@ -35,6 +40,17 @@ import dev.tlsprovenance.policy.TlsPolicyTable;
  * {@code dane}/{@code dane-only} the decision per MX or route host is the server's own {@link DanePlanner}'s
  * ({@link DanePlanner#plan} for the MX hosts, {@link DanePlanner#planRoutes} for routes, as
  * {@code TlsPolicyRemoteDelivery} asks it), and the hop is connected to at the address that plan validated.
+ *
+ * <p>For a domain the precedence is the delivery's own, {@link DaneRouting#outboundFor} and
+ * {@link DaneRouting#forDestination}: its own row, then DANE, then MTA-STS, then the default (the built-in default
+ * is {@code dane} once DANE is configured). With MTA-STS configured ({@link MtaStsWiring}) a destination that
+ * precedence gives to MTA-STS is judged by its policy: {@code enforce} tries only the MX hosts an {@code mx} pattern
+ * allows and holds each to TLS and a certificate naming a pattern; {@code testing} tries them all and records what
+ * fails. The policy comes from the server's cache ({@code sts.cacheDirectory}, read with
+ * {@link dev.tlsprovenance.sts.StsPolicyCache#readOnly}) or, when it is absent, stale or its id changed, from a fetch
+ * as the server makes it. check-peer never writes that cache: the running server reads it only when it starts, so a
+ * policy written by check-peer would be trusted after a restart without the server's own fetch, could be left in
+ * files the server's user cannot replace, and a diagnostic run should leave the server's state as it found it.
  */
 public final class CheckPeer {
     /**
@@ -51,14 +67,27 @@ public final class CheckPeer {
     private final PeerSession session;
     private final PeerJudge judge;
     private final Optional<DanePlanner> planner;
+    private final Optional<MtaStsWiring> sts;
+    private final int mxPort;
     private final Clock clock;
 
     public CheckPeer(TlsPolicyTable table, Optional<DnssecLookups> lookups, String heloName, Duration timeout, Clock clock) {
+        this(table, lookups, Optional.empty(), NextHop.SMTP_PORT, heloName, timeout, clock);
+    }
+
+    /**
+     * @param sts    MTA-STS as the server has it ({@code conf/mta-sts.properties}), only together with DNSSEC lookups
+     * @param mxPort the port of MX hosts (the delivery's {@code smtpPort}, 25)
+     */
+    public CheckPeer(TlsPolicyTable table, Optional<DnssecLookups> lookups, Optional<MtaStsWiring> sts, int mxPort,
+                     String heloName, Duration timeout, Clock clock) {
         this.table = table;
         this.lookups = lookups;
         this.session = new PeerSession(heloName, timeout);
         this.judge = new PeerJudge(clock);
-        this.planner = lookups.map(dns -> new DanePlanner(DanePlanner.Dns.of(dns), NextHop.SMTP_PORT));
+        this.planner = lookups.map(dns -> new DanePlanner(DanePlanner.Dns.of(dns), mxPort));
+        this.sts = lookups.isPresent() ? sts : Optional.empty();
+        this.mxPort = mxPort;
         this.clock = clock;
     }
 
@@ -71,8 +100,8 @@ public final class CheckPeer {
     public CheckPeerResult run(PeerTarget target, Optional<OutboundLevel> levelOverride, Optional<java.nio.file.Path> caOverride)
             throws IOException {
         NamespacePolicy row = target.domain().map(table::lookup).orElseGet(() -> rowRouting(target.host().get()));
-        OutboundPolicy policy = withCa(row.outbound(), caOverride);
         boolean hostTarget = target.domain().isEmpty();
+        OutboundPolicy policy = withCa(hostTarget ? row.outbound() : DaneRouting.outboundFor(row, planner.isPresent()), caOverride);
         boolean rowFound = hostTarget ? !row.isDefault() : true;
         OutboundLevel level = levelOverride.orElse(hostTarget && !rowFound ? defaultHostLevel(lookups.isPresent()) : policy.level());
         String levelSource = levelOverride.isPresent() ? "command-line"
@@ -101,17 +130,34 @@ public final class CheckPeer {
         }
         List<NextHop> tried = hops.subList(0, Math.min(hops.size(), MAX_HOPS));
         Optional<DanePlan> plan = Optional.empty();
-        if (level.isDane() && planner.isPresent() && !tried.isEmpty()) {
-            plan = Optional.of(hostTarget || hopsFrom.equals("route")
-                ? planner.get().planRoutes(target.domain().orElseGet(() -> target.host().get().host()), routes(tried), level == OutboundLevel.DANE_ONLY)
-                : planner.get().plan(target.domain().get(), level == OutboundLevel.DANE_ONLY));
+        Optional<DaneRouting> routing = Optional.empty();
+        if (level.isDane() && planner.isPresent() && !hostTarget) {
+            // the delivery's own decision for the destination: DANE, then (no row of its own) MTA-STS
+            OutboundPolicy atLevel = OutboundPolicy.builder().level(level).routes(policy.routes()).build();
+            routing = Optional.of(DaneRouting.forDestination(target.domain().get(), atLevel, rowFound && !row.isDefault(),
+                planner, mxPort, sts.map(MtaStsWiring::resolver), sts.map(MtaStsWiring::trust).orElse(null)));
+            plan = routing.get().plan();
+        } else if (level.isDane() && planner.isPresent() && !tried.isEmpty()) {
+            plan = Optional.of(planner.get().planRoutes(target.host().get().host(), routes(tried), level == OutboundLevel.DANE_ONLY));
         }
+        Optional<DaneRouting> decided = routing;
+        Optional<StsSummary> stsSummary = routing.flatMap(DaneRouting::sts)
+            .map(decision -> StsSummary.of(decision, tried.stream().map(NextHop::host).toList()));
         List<HopCheck> checks = new ArrayList<>();
         for (NextHop hop : tried) {
-            checks.add(check(hop, level, tls, mxSecure, plan, hostTarget && !rowFound));
+            boolean excluded = stsSummary.filter(StsSummary::applies).isPresent() && decided.get().stsSkipped().contains(hop.host());
+            checks.add(check(hop, level, tls, mxSecure, plan, hostTarget && !rowFound, decided, excluded));
         }
+        String policySource = decided.map(r -> r.factsFor(Optional.empty()).source().token())
+            .orElse(rowFound && !row.isDefault() ? PolicySource.ROW.token() : PolicySource.DEFAULT.token());
         return new CheckPeerResult(target.text(), target.domain(), rowName, level, levelSource, hopsFrom, dnsNote,
-            dnsResultType, checks);
+            dnsResultType, checks, policySource, stsSummary);
+    }
+
+    /** The hop the delivery would try for {@code hop} under the MTA-STS policy (its first address), if any. */
+    private static Optional<NextHop> stsHop(DaneRouting routing, NextHop hop) {
+        return routing.hops().stream().filter(h -> h.host().equals(hop.host()) && h.port() == hop.port() && h.sts().isPresent())
+            .findFirst();
     }
 
     /**
@@ -128,9 +174,9 @@ public final class CheckPeer {
         NextHop next = NextHop.of(route);
         Optional<DanePlan> plan = level.isDane() ? planner.map(dane -> dane.planRoutes(domain.orElse(route.host()),
             routes(List.of(next)), level == OutboundLevel.DANE_ONLY)) : Optional.empty();
-        HopCheck hop = check(next, level, tls, true, plan, false);
+        HopCheck hop = check(next, level, tls, true, plan, false, Optional.empty(), false);
         return new CheckPeerResult(route.toString(), domain, row.source(), level, "row", "route", Optional.empty(),
-            Optional.empty(), List.of(hop));
+            Optional.empty(), List.of(hop), row.isDefault() ? PolicySource.DEFAULT.token() : PolicySource.ROW.token(), Optional.empty());
     }
 
     /** A [host]:port is judged by the row that routes to it, when one does (doctor's case); else by no row. */
@@ -166,9 +212,15 @@ public final class CheckPeer {
      *                 judged as having no secure TLSA records (posttls-finger's view), where a route would wait
      */
     private HopCheck check(NextHop hop, OutboundLevel level, OutboundTls tls, boolean mxSecure, Optional<DanePlan> plan,
-                           boolean unrouted) {
+                           boolean unrouted, Optional<DaneRouting> routing, boolean stsExcluded) {
         boolean literal = isAddressLiteral(hop.host());
         Optional<PeerJudge.DaneStep> step = plan.flatMap(p -> step(p, hop));
+        Optional<NextHop> underSts = routing.filter(r -> r.sts().filter(StsDecision::applies).isPresent())
+            .flatMap(r -> stsHop(r, hop));
+        if (stsExcluded && underSts.isEmpty()) {
+            StsAuthentication policy = new StsAuthentication(routing.get().sts().get().policy().get(), sts.get().trust());
+            return judge.excludedBySts(hop.toString(), hop.host(), policy);
+        }
         if (unrouted && step.isPresent() && step.get().mode() == DaneHostPlan.Mode.NO_ADDRESS) {
             step = Optional.of(PeerJudge.DaneStep.withoutTlsa(step.get(), level == OutboundLevel.DANE_ONLY));
         }
@@ -191,6 +243,10 @@ public final class CheckPeer {
         PeerObservation seen = step.isPresent() && step.get().mode() == DaneHostPlan.Mode.NO_ADDRESS
             ? PeerObservation.unreachable("", step.get().reason())
             : session.observe(hop.host(), address, hop.port(), hop.implicitTls(), level != OutboundLevel.NONE, tls);
+        if (underSts.isPresent() && step.filter(s -> s.mode() == DaneHostPlan.Mode.NO_ADDRESS
+                || s.mode() == DaneHostPlan.Mode.DNSSEC_FAILED).isEmpty()) {
+            return judge.judgeSts(hop.toString(), hop.host(), seen, tlsa, underSts.get().sts().get());
+        }
         return judge.judge(hop.toString(), hop.host(), level, tls, seen, tlsa, step);
     }
 
@@ -204,10 +260,10 @@ public final class CheckPeer {
             boolean secure = answer.isSecure();
             String status = "MX records " + (secure ? "DNSSEC-secure" : "not DNSSEC-secure (" + answer.status().name().toLowerCase(java.util.Locale.ROOT) + ")");
             if (answer.outcome() != DnssecAnswer.Outcome.RECORDS) {
-                return new Mx(List.of(NextHop.mx(domain)), "mx-fallback", Optional.of("no MX records: the domain itself (RFC 5321 section 5.1); " + status), secure);
+                return new Mx(List.of(mxHop(domain)), "mx-fallback", Optional.of("no MX records: the domain itself (RFC 5321 section 5.1); " + status), secure);
             }
             List<NextHop> hops = new ArrayList<>();
-            answer.records().forEach(record -> hops.add(NextHop.mx(record.getTarget().toString(true))));
+            answer.records().forEach(record -> hops.add(mxHop(record.getTarget().toString(true))));
             return new Mx(hops, "mx", Optional.of(status), secure);
         }
         try {
@@ -217,7 +273,7 @@ public final class CheckPeer {
                 return new Mx(List.of(), "none", Optional.of("temporary DNS failure looking up MX of " + domain + ": " + lookup.getErrorString()), false);
             }
             if (records == null || records.length == 0) {
-                return new Mx(List.of(NextHop.mx(domain)), "mx-fallback", Optional.of("no MX records: the domain itself (RFC 5321 section 5.1); system resolver, no DNSSEC"), false);
+                return new Mx(List.of(mxHop(domain)), "mx-fallback", Optional.of("no MX records: the domain itself (RFC 5321 section 5.1); system resolver, no DNSSEC"), false);
             }
             List<MXRecord> sorted = new ArrayList<>();
             for (Record record : records) {
@@ -225,11 +281,17 @@ public final class CheckPeer {
             }
             sorted.sort(java.util.Comparator.comparingInt(MXRecord::getPriority));
             List<NextHop> hops = new ArrayList<>();
-            sorted.forEach(record -> hops.add(NextHop.mx(record.getTarget().toString(true))));
+            sorted.forEach(record -> hops.add(mxHop(record.getTarget().toString(true))));
             return new Mx(hops, "mx", Optional.of("system resolver, no DNSSEC: TLSA not looked up"), false);
         } catch (TextParseException e) {
             return new Mx(List.of(), "none", Optional.of("not a domain name: " + domain), false);
         }
+    }
+
+    /** An MX host at the delivery's MX port. */
+    private NextHop mxHop(String host) {
+        NextHop mx = NextHop.mx(host);
+        return NextHop.of(mx.host(), mxPort, false);
     }
 
     private static boolean isAddressLiteral(String host) {

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.tlsprovenance.dane.TlsaRecord;
+import dev.tlsprovenance.ledger.PolicyFacts;
 import dev.tlsprovenance.outbound.CertificateNames;
 import dev.tlsprovenance.provenance.CipherSuites;
 import dev.tlsprovenance.provenance.TlsProvenance.Fields;
@@ -21,8 +23,9 @@ import dev.tlsprovenance.provenance.TlsProvenance.Fields;
 /**
  * check-peer's output: readable text (as posttls-finger prints a session) or JSON with stable names, the ledger's
  * words where the ledger holds the same fact ({@code transport}, {@code protocol}, {@code cipher}, {@code bits},
- * {@code addr}, {@code host}, {@code verify}, {@code trust}, {@code reason}, {@code level}, {@code next-hop}) and
- * {@code result-type} for the failure word ({@code tls-failures} metric / RFC 8460).
+ * {@code addr}, {@code host}, {@code verify}, {@code trust}, {@code reason}, {@code level}, {@code next-hop},
+ * {@code policy-source}, {@code sts-mode}, {@code sts-id}) and {@code result-type} for the failure word
+ * ({@code tls-failures} metric / RFC 8460).
  */
 public final class CheckPeerReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -47,6 +50,8 @@ public final class CheckPeerReport {
         root.put("level-source", result.levelSource());
         root.put("hops-from", result.hopsFrom());
         result.dnsNote().ifPresent(note -> root.put("dns", note));
+        root.put(PolicyFacts.POLICY_SOURCE, result.policySource());
+        result.sts().ifPresent(sts -> root.set("sts", sts(sts)));
         root.put("result", result.outcome().token());
         result.resultType().ifPresent(type -> root.put("result-type", type));
         ArrayNode hops = root.putArray("hops");
@@ -101,12 +106,38 @@ public final class CheckPeerReport {
                 r.put("match", match);
             }
         });
+        hop.sts().ifPresent(sts -> {
+            ObjectNode s = node.putObject("sts");
+            s.put(PolicyFacts.STS_MODE, sts.mode());
+            s.put("mx-allowed", sts.mxAllowed());
+            sts.certificateMatches().ifPresent(matches -> s.put("certificate-matches", matches));
+        });
         hop.dane().ifPresent(dane -> {
             ObjectNode d = node.putObject("dane");
             d.put("status", dane.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             dane.matchedRecord().ifPresent(record -> d.put("matched-record", record.presentation()));
             d.put("detail", dane.detail());
         });
+        return node;
+    }
+
+    private static ObjectNode sts(StsSummary sts) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("policy", sts.kind());
+        sts.mode().ifPresent(mode -> node.put(PolicyFacts.STS_MODE, mode));
+        sts.id().ifPresent(id -> node.put(PolicyFacts.STS_ID, id));
+        sts.maxAgeSeconds().ifPresent(maxAge -> node.put("max_age", maxAge));
+        ArrayNode patterns = node.putArray("mx");
+        sts.mxPatterns().forEach(patterns::add);
+        sts.source().ifPresent(source -> node.put("from", source));
+        sts.resultType().ifPresent(type -> node.put(PolicyFacts.RESULT_TYPE, type));
+        if (!sts.reason().isEmpty()) {
+            node.put(Fields.VERIFICATION_REASON, sts.reason());
+        }
+        ArrayNode allowed = node.putArray("mx-allowed");
+        sts.allowed().forEach(allowed::add);
+        ArrayNode excluded = node.putArray("mx-excluded");
+        sts.excluded().forEach(excluded::add);
         return node;
     }
 
@@ -127,6 +158,8 @@ public final class CheckPeerReport {
         out.println("check-peer " + result.target() + result.domain().map(d -> d.equals(result.target()) ? "" : " (" + d + ")").orElse(""));
         out.println("  policy row: " + result.row() + "; level " + result.level().token() + " (" + result.levelSource() + ")");
         out.println("  next hops from " + result.hopsFrom() + result.dnsNote().map(note -> ": " + note).orElse(""));
+        out.println("  policy source: " + result.policySource());
+        result.sts().ifPresent(sts -> printSts(out, sts));
         for (HopCheck hop : result.hops()) {
             printHop(out, hop);
         }
@@ -135,11 +168,34 @@ public final class CheckPeerReport {
         out.flush();
     }
 
+    private static void printSts(PrintWriter out, StsSummary sts) {
+        if (!sts.kind().equals("policy")) {
+            out.println("  MTA-STS: " + sts.kind() + sts.resultType().map(t -> " [" + t + "]").orElse("")
+                + (sts.reason().isEmpty() ? "" : ": " + sts.reason()) + " (delivered as the default says)");
+            return;
+        }
+        out.println("  MTA-STS: policy " + sts.id().orElse("") + ", mode " + sts.mode().orElse("") + ", max_age "
+            + sts.maxAgeSeconds().map(String::valueOf).orElse("") + ", mx " + String.join(", ", sts.mxPatterns()) + "; "
+            + (sts.source().filter("cached"::equals).isPresent() ? "from the server's cache"
+                : "fetched now (check-peer does not write the server's cache)")
+            + sts.resultType().map(t -> "; refresh failed [" + t + "]: " + sts.reason()).orElse(""));
+        if (sts.applies()) {
+            out.println("    MX allowed: " + (sts.allowed().isEmpty() ? "none" : String.join(", ", sts.allowed()))
+                + "; excluded: " + (sts.excluded().isEmpty() ? "none" : String.join(", ", sts.excluded()))
+                + (sts.mode().filter("testing"::equals).isPresent() && !sts.excluded().isEmpty() ? " (mode testing: tried all the same)" : ""));
+        } else {
+            out.println("    mode none: delivered as the default says");
+        }
+    }
+
     private static String verdictSentence(CheckPeerResult result) {
         String level = "level " + result.level().token();
         switch (result.outcome()) {
             case DELIVER:
-                return "delivery at " + level + " would succeed";
+                Optional<String> recorded = result.hops().stream().filter(h -> h.outcome() == Outcome.DELIVER)
+                    .findFirst().flatMap(HopCheck::resultType);
+                return "delivery at " + level + " would succeed" + recorded.map(t -> " (MTA-STS testing: " + t
+                    + " recorded, delivered all the same)").orElse("");
             case DEFER:
                 return "delivery at " + level + " would be deferred" + result.resultType().map(t -> " (" + t + ")").orElse("");
             default:
@@ -181,6 +237,8 @@ public final class CheckPeerReport {
                     : "unusable (" + record.usability().description() + ")"));
             }
         });
+        hop.sts().ifPresent(sts -> out.println("    MTA-STS " + sts.mode() + ": mx pattern " + (sts.mxAllowed() ? "allows" : "excludes")
+            + " this host" + sts.certificateMatches().map(m -> "; certificate " + (m ? "names" : "does not name") + " a pattern").orElse("")));
         hop.dane().ifPresent(dane -> out.println("    DANE: " + dane.status().name().toLowerCase(java.util.Locale.ROOT) + ": " + dane.detail()));
         out.println("    verify: " + hop.verification().status().token()
             + (hop.verification().trust().isEmpty() ? "" : " (" + hop.verification().trust() + ")"));

@@ -15,9 +15,13 @@ import dev.tlsprovenance.policy.OutboundLevel;
  * @param hopsFrom    how the next hops were found: {@code route}, {@code mx}, {@code mx-fallback} (no MX: the
  *                    domain itself), {@code command-line} ({@code [host]:port}) or {@code none} (DNS failed)
  * @param dnsResultType with {@code none}: {@code dnssec-invalid} when a DNSSEC MX lookup was BOGUS or indeterminate
+ * @param policySource  the ledger's {@code policy-source} of the destination: {@code row}, {@code dane},
+ *                      {@code sts} or {@code default} (the delivery's precedence, {@code DaneRouting})
+ * @param sts           what MTA-STS said, when the precedence asked it
  */
 public record CheckPeerResult(String target, Optional<String> domain, String row, OutboundLevel level, String levelSource,
-                              String hopsFrom, Optional<String> dnsNote, Optional<String> dnsResultType, List<HopCheck> hops) {
+                              String hopsFrom, Optional<String> dnsNote, Optional<String> dnsResultType, List<HopCheck> hops,
+                              String policySource, Optional<StsSummary> sts) {
 
     public CheckPeerResult {
         hops = List.copyOf(hops);

@@ -13,11 +13,13 @@ import dev.tlsprovenance.dane.TlsaRecordSet;
 import dev.tlsprovenance.dane.DaneVerdict;
 import dev.tlsprovenance.metrics.TlsMetricNames;
 import dev.tlsprovenance.outbound.OutboundTls;
+import dev.tlsprovenance.outbound.StsAuthentication;
 import dev.tlsprovenance.policy.OutboundLevel;
 import dev.tlsprovenance.provenance.CertificateVerification;
 import dev.tlsprovenance.provenance.Direction;
 import dev.tlsprovenance.provenance.TlsProvenance;
 import dev.tlsprovenance.provenance.Transport;
+import dev.tlsprovenance.sts.StsMxSelection;
 
 /**
  * The delivery's decision for one observed session, taken with the delivery's own pieces: the row's
@@ -50,7 +52,68 @@ final class PeerJudge {
             : !seen.encrypted() ? Transport.CLEARTEXT.token()
             : seen.startTls() == PeerObservation.StartTls.IMPLICIT ? Transport.IMPLICIT_TLS.token() : Transport.STARTTLS.token();
         return new HopCheck(nextHop, host, seen, tlsa, verdict.verification, verdict.dane, verdict.outcome, transport,
-            verdict.resultType, verdict.reason);
+            verdict.resultType, verdict.reason, Optional.empty());
+    }
+
+    /**
+     * An MX host of a destination whose MTA-STS policy applies (no row, DANE did not apply), as {@code SmtpConnector}
+     * treats a hop {@link dev.tlsprovenance.outbound.NextHop#underSts}: the chain judged by {@link StsAuthentication}
+     * (PKIX with {@code sts.trustAnchors}, a SAN DNS-ID matching an {@code mx} pattern); under {@code enforce} TLS is
+     * required and a failure refuses the host, under {@code testing} the failure is recorded (its word in
+     * {@code resultType}) and the mail delivered, in cleartext when TLS could not be had.
+     */
+    HopCheck judgeSts(String nextHop, String host, PeerObservation seen, Optional<TlsaCheck> tlsa, StsAuthentication sts) {
+        Verdict verdict = decideSts(seen, sts);
+        String transport = verdict.outcome != Outcome.DELIVER ? Transport.NONE.token()
+            : !seen.encrypted() ? Transport.CLEARTEXT.token()
+            : seen.startTls() == PeerObservation.StartTls.IMPLICIT ? Transport.IMPLICIT_TLS.token() : Transport.STARTTLS.token();
+        Optional<Boolean> named = seen.chain().isEmpty() ? Optional.empty()
+            : Optional.of(StsMxSelection.certificateMatches(sts.policy(), seen.chain().get(0)));
+        return new HopCheck(nextHop, host, seen, tlsa, verdict.verification, Optional.empty(), verdict.outcome, transport,
+            verdict.resultType, verdict.reason, Optional.of(new StsHop(sts.policy().mode().word(), sts.policy().allowsMx(host), named)));
+    }
+
+    /** An MX host an {@code enforce} policy's {@code mx} patterns do not allow: the delivery never connects to it. */
+    HopCheck excludedBySts(String nextHop, String host, StsAuthentication sts) {
+        String reason = TlsMetricNames.STS_FAILURE_PREFIX + "validation-failure: " + host + " matches no mx pattern of the policy "
+            + sts.policy().mx() + " (MTA-STS mode enforce): not tried";
+        return new HopCheck(nextHop, host, PeerObservation.unreachable("", "not tried: excluded by the MTA-STS policy"),
+            Optional.empty(), CertificateVerification.notChecked(), Optional.empty(), Outcome.REFUSE, Transport.NONE.token(),
+            TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(reason)), reason,
+            Optional.of(new StsHop(sts.policy().mode().word(), false, Optional.empty())));
+    }
+
+    private Verdict decideSts(PeerObservation seen, StsAuthentication sts) {
+        if (!seen.connected()) {
+            String why = seen.failure().orElse("no session");
+            return Verdict.of(Outcome.DEFER, CertificateVerification.notChecked(), why)
+                .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(why)));
+        }
+        boolean handshakeFailed = seen.startTls() == PeerObservation.StartTls.HANDSHAKE_FAILED;
+        if (!seen.encrypted()) {
+            String why = seen.failure().orElse("no TLS");
+            if (sts.enforced()) {
+                // as SmtpConnector: a broken handshake keeps its own words, a missing or refused STARTTLS is the policy's
+                String reason = handshakeFailed ? why
+                    : TlsMetricNames.STS_FAILURE_PREFIX + "starttls-not-supported: " + why + " (MTA-STS mode enforce)";
+                return Verdict.of(Outcome.REFUSE, CertificateVerification.notChecked(), reason)
+                    .type(TlsMetricNames.tlsFailureReason(attempt(CertificateVerification.notChecked()), Optional.of(reason)));
+            }
+            CertificateVerification recorded = handshakeFailed ? sts.handshakeFailed(why) : sts.noTls(why);
+            return Verdict.of(Outcome.DELIVER, recorded, recorded.reason())
+                .type(TlsMetricNames.resultType(attempt(recorded), Optional.empty(), Optional.empty()));
+        }
+        CertificateVerification checked = sts.check(seen.chain().toArray(new X509Certificate[0]), clock);
+        if (checked.isVerified()) {
+            return Verdict.of(Outcome.DELIVER, checked, "MTA-STS mode " + sts.policy().mode() + ": certificate "
+                + checked.status().token() + " (" + checked.trust() + "), " + checked.reason());
+        }
+        if (sts.enforced()) {
+            return Verdict.of(Outcome.REFUSE, checked, checked.reason())
+                .type(TlsMetricNames.tlsFailureReason(attempt(checked), Optional.empty()));
+        }
+        return Verdict.of(Outcome.DELIVER, checked, checked.reason() + "; delivered all the same")
+            .type(TlsMetricNames.resultType(attempt(checked), Optional.empty(), Optional.empty()));
     }
 
     /**

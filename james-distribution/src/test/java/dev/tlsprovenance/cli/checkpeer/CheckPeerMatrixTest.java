@@ -329,7 +329,9 @@ class CheckPeerMatrixTest {
         assertThat(run.error).isEmpty();
         JsonNode result = JSON.readTree(run.output);
         assertThat(result.get("row").asText()).isEqualTo("built-in default");
-        assertThat(result.get("level").asText()).isEqualTo("may");
+        // as the delivery: with DANE configured the built-in default is dane (DaneRouting.outboundFor)
+        assertThat(result.get("level").asText()).isEqualTo("dane");
+        assertThat(result.get("policy-source").asText()).isEqualTo("default");
         assertThat(result.get("level-source").asText()).isEqualTo("default");
         assertThat(result.get("hops-from").asText()).isEqualTo("mx");
         assertThat(result.get("dns").asText()).isEqualTo("MX records DNSSEC-secure");
