@@ -22,9 +22,13 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -67,7 +71,10 @@ public final class PostfixPeer implements AutoCloseable {
         chownToPostfix(mail);
         this.port = freePort();
         Files.writeString(config.resolve("main.cf"), mainCf(builder, queue, data, mail), StandardCharsets.US_ASCII);
-        Files.writeString(config.resolve("master.cf"), masterCf(port), StandardCharsets.US_ASCII);
+        Files.writeString(config.resolve("master.cf"), masterCf(port) + String.join("", builder.services), StandardCharsets.US_ASCII);
+        for (Map.Entry<String, String> file : builder.configFiles.entrySet()) {
+            Files.writeString(config.resolve(file.getKey()), file.getValue(), StandardCharsets.US_ASCII);
+        }
         if (builder.identity != null) {
             TestTls.builder().identity(builder.identity).build()
                 .writeIdentityPem(config.resolve("key.pem"), config.resolve("chain.pem"));
@@ -116,6 +123,16 @@ public final class PostfixPeer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The {@code postfix start-fg} process: its descendants are the master and every Postfix daemon of this instance. */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
+    /** {@code virtual_mailbox_base}: the default map delivers everything to the Maildir {@code inbox/} under it. */
+    public Path mailRoot() {
+        return root.resolve("mail");
     }
 
     /** Everything Postfix logged (maillog_file = /dev/stdout). */
@@ -257,7 +274,15 @@ public final class PostfixPeer implements AutoCloseable {
         } else {
             cf.append("smtpd_tls_security_level = none\n");
         }
-        return cf.toString();
+        String mainCf = cf.toString();
+        for (Map.Entry<String, String> parameter : builder.parameters.entrySet()) {
+            String line = parameter.getKey() + " = " + parameter.getValue();
+            Pattern existing = Pattern.compile("(?m)^" + Pattern.quote(parameter.getKey()) + " = .*$");
+            mainCf = existing.matcher(mainCf).find()
+                ? existing.matcher(mainCf).replaceFirst(Matcher.quoteReplacement(line))
+                : mainCf + line + "\n";
+        }
+        return mainCf;
     }
 
     private static String masterCf(int port) {
@@ -325,8 +350,29 @@ public final class PostfixPeer implements AutoCloseable {
         private String relayTlsLevel = "encrypt";
         private String relayTlsProtocols;
         private boolean fastRetries;
+        private final Map<String, String> parameters = new LinkedHashMap<>();
+        private final List<String> services = new ArrayList<>();
+        private final Map<String, String> configFiles = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /** One more main.cf parameter, or a new value for one this class sets (e.g. {@code virtual_transport = discard}). */
+        public Builder parameter(String name, String value) {
+            this.parameters.put(name, value);
+            return this;
+        }
+
+        /** One more master.cf service line, e.g. {@code tlsproxy unix - - n - 0 tlsproxy}. */
+        public Builder service(String masterCfLine) {
+            this.services.add(masterCfLine.endsWith("\n") ? masterCfLine : masterCfLine + "\n");
+            return this;
+        }
+
+        /** A file written into the config directory before start, for a parameter to name as {@code $config_directory/NAME}. */
+        public Builder configFile(String name, String content) {
+            this.configFiles.put(name, content);
+            return this;
         }
 
         public Builder hostname(String hostname) {
