@@ -4,40 +4,23 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
-
-import javax.mail.Folder;
-import javax.mail.Session;
-import javax.mail.Store;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import dev.tlsprovenance.benchmarks.BenchmarkMain;
+import dev.tlsprovenance.benchmarks.harness.ImapInboxes;
+import dev.tlsprovenance.benchmarks.harness.PackagedServer;
+import dev.tlsprovenance.benchmarks.harness.ProcessCpu;
 
 /**
  * SMTP acceptance versus into-the-mailbox rate of the packaged distribution (issue 11, item 8), in one run: a fresh
@@ -61,41 +44,45 @@ public final class IntoMailboxBenchmark {
     }
 
     private static void run() throws Exception {
-        Path built = Path.of(System.getProperty("bench.distribution", "james-distribution/target/james-tls-provenance")).toAbsolutePath();
         int messages = Integer.getInteger("bench.messages", 10_000);
         int connections = Integer.getInteger("bench.connections", 4);
         System.out.println("users,messages,connections,store,accept_msg_s,accept_first1000,accept_last1000,"
             + "mailbox_first1000_msg_s,mailbox_last1000_msg_s,mailbox_overall_msg_s,seconds_accept,seconds_into_mailbox,load_start,load_end,"
             + "server_cpu_ms_per_msg");
         for (String users : System.getProperty("bench.users", "1,200").split(",")) {
-            System.out.println(runOnce(built, Integer.parseInt(users.trim()), messages, connections));
+            System.out.println(runOnce(Integer.parseInt(users.trim()), messages, connections));
         }
     }
 
-    private static String runOnce(Path built, int users, int messages, int connections) throws Exception {
-        Path home = Files.createTempDirectory("into-mailbox-");
-        copyDistribution(built, home);
-        String store = configureStore(home);
-        Ports ports = new Ports();
-        Process server = start(home, ports, users);
-        try {
-            awaitStarted(home, server);
-            String token = adminToken(home, ports);
-            webAdminPut(ports, token, "/domains/bench.test", null);
-            for (int user = 0; user < users; user++) {
-                webAdminPut(ports, token, "/users/" + user(user), "{\"password\":\"secret\"}");
+    private static String runOnce(int users, int messages, int connections) throws Exception {
+        try (PackagedServer server = PackagedServer.install()) {
+            String store = configureStore(server.conf());
+            boolean jfr = Boolean.getBoolean("bench.jfr");
+            if (jfr) {
+                server.javaOptions(" -XX:FlightRecorderOptions:stackdepth=512 -XX:StartFlightRecording=settings=profile");
+                // a JVM that writes the CDS archive at exit (the first start) has no JFR diagnostic commands
+                server.environment("JAMES_CDS", "off");
             }
-            warmUp(ports, token, connections);
-            List<Store> imap = new ArrayList<>();
-            List<Folder> inboxes = new ArrayList<>();
-            for (int user = 0; user < users; user++) {
-                Store connection = imapSession().getStore("imaps");
-                connection.connect("127.0.0.1", ports.imaps, user(user), "secret");
-                imap.add(connection);
-                inboxes.add(connection.getFolder("INBOX"));
+            server.environment("JAMES_HEAP", System.getProperty("bench.heap", "512m")).start();
+            try {
+                return measure(server, users, messages, connections, store);
+            } finally {
+                dumpRecording(server, users);
             }
-            String loadStart = loadAverage();
-            double cpuStart = cpuSeconds(server.pid());
+        }
+    }
+
+    private static String measure(PackagedServer server, int users, int messages, int connections, String store) throws Exception {
+        server.webAdminPut("/domains/bench.test", null);
+        List<String> addresses = new ArrayList<>();
+        for (int user = 0; user < users; user++) {
+            server.addUser(user(user), "secret");
+            addresses.add(user(user));
+        }
+        warmUp(server, connections);
+        try (ImapInboxes inboxes = new ImapInboxes(server.port("imaps"), addresses, "secret")) {
+            String loadStart = ProcessCpu.loadAverage();
+            double cpuStart = ProcessCpu.treeSeconds(server.process());
             long[] accepted = new long[messages];
             AtomicInteger next = new AtomicInteger();
             long start = System.nanoTime();
@@ -103,7 +90,7 @@ public final class IntoMailboxBenchmark {
             List<Future<?>> sending = new ArrayList<>();
             for (int c = 0; c < connections; c++) {
                 sending.add(senders.submit(() -> {
-                    send(ports.smtp, i -> user(i % users), messages, next, accepted);
+                    send(server.port("smtp"), i -> user(i % users), messages, next, accepted);
                     return null;
                 }));
             }
@@ -116,26 +103,19 @@ public final class IntoMailboxBenchmark {
                     throw new IllegalStateException("only " + delivered + " of " + messages + " in the mailboxes after 30 minutes");
                 }
                 long before = System.nanoTime();
-                int count = 0;
-                for (Folder inbox : inboxes) {
-                    count += inbox.getMessageCount();
-                }
-                delivered = count;
+                delivered = inboxes.count();
                 deliveredAt.add(new long[] {System.nanoTime(), delivered});
                 long sleep = pollNanos - (System.nanoTime() - before);
                 if (sleep > 0) {
                     TimeUnit.NANOSECONDS.sleep(sleep);
                 }
             }
-            double cpuEnd = cpuSeconds(server.pid());
+            double cpuEnd = ProcessCpu.treeSeconds(server.process());
             for (Future<?> done : sending) {
                 done.get();
             }
             senders.shutdown();
-            String loadEnd = loadAverage();
-            for (Store connection : imap) {
-                connection.close();
-            }
+            String loadEnd = ProcessCpu.loadAverage();
             long[] sortedAccepts = accepted.clone();
             java.util.Arrays.sort(sortedAccepts);
             double acceptSeconds = seconds(sortedAccepts[messages - 1] - start);
@@ -149,12 +129,6 @@ public final class IntoMailboxBenchmark {
                 rate(messages, firstReaching(deliveredAt, messages) - start),
                 String.format(Locale.ROOT, "%.1f", acceptSeconds), String.format(Locale.ROOT, "%.1f", mailboxSeconds),
                 loadStart, loadEnd, String.format(Locale.ROOT, "%.2f", (cpuEnd - cpuStart) * 1000 / messages));
-        } finally {
-            dumpRecording(server, users);
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor();
-            }
         }
     }
 
@@ -164,20 +138,20 @@ public final class IntoMailboxBenchmark {
      * and without this the first 1,000 measured messages time the JIT (38 vs 167 msg/s, BENCHMARKS.md session 11)
      * rather than the mailbox size. The measured mailboxes still start empty.
      */
-    private static void warmUp(Ports ports, String token, int connections) throws Exception {
+    private static void warmUp(PackagedServer server, int connections) throws Exception {
         int messages = Integer.getInteger("bench.warmup.messages", 2000);
         if (messages == 0) {
             return;
         }
         String warmup = "warmup@bench.test";
-        webAdminPut(ports, token, "/users/" + warmup, "{\"password\":\"secret\"}");
+        server.addUser(warmup, "secret");
         AtomicInteger next = new AtomicInteger();
         long[] accepted = new long[messages];
         ExecutorService senders = Executors.newFixedThreadPool(connections);
         List<Future<?>> sending = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             sending.add(senders.submit(() -> {
-                send(ports.smtp, i -> warmup, messages, next, accepted);
+                send(server.port("smtp"), i -> warmup, messages, next, accepted);
                 return null;
             }));
         }
@@ -185,19 +159,14 @@ public final class IntoMailboxBenchmark {
             done.get();
         }
         senders.shutdown();
-        Store connection = imapSession().getStore("imaps");
-        connection.connect("127.0.0.1", ports.imaps, warmup, "secret");
-        try {
-            Folder inbox = connection.getFolder("INBOX");
+        try (ImapInboxes inbox = new ImapInboxes(server.port("imaps"), List.of(warmup), "secret")) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (inbox.getMessageCount() < messages) {
+            while (inbox.count() < messages) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("warm-up mail not in its mailbox after 10 minutes");
                 }
                 TimeUnit.MILLISECONDS.sleep(200);
             }
-        } finally {
-            connection.close();
         }
     }
 
@@ -262,16 +231,12 @@ public final class IntoMailboxBenchmark {
         return "user" + index + "@bench.test";
     }
 
-    private static String loadAverage() throws IOException {
-        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-    }
-
-    private static String configureStore(Path home) throws IOException {
+    private static String configureStore(Path conf) throws IOException {
         String url = System.getProperty("bench.postgresql.url");
         if (url == null) {
             return "derby";
         }
-        Files.writeString(home.resolve("conf/james-database.properties"), String.join("\n",
+        Files.writeString(conf.resolve("james-database.properties"), String.join("\n",
             "database.driverClassName=org.postgresql.Driver",
             "database.url=" + url,
             "database.username=" + System.getProperty("bench.postgresql.user", "tlsprovenance_test"),
@@ -280,144 +245,17 @@ public final class IntoMailboxBenchmark {
         return "postgresql";
     }
 
-    /**
-     * CPU seconds (user + system) the server process has used, from /proc/PID/stat (fields 14 and 15, in clock ticks
-     * of 1/100 s on Linux): CPU per message is steadier than a rate on a shared machine.
-     */
-    private static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-    }
-
     /** The server ends itself with Runtime.halt (CleanStop), which skips JFR's dump on exit: dump it before the stop. */
-    private static void dumpRecording(Process server, int users) throws Exception {
+    private static void dumpRecording(PackagedServer server, int users) throws Exception {
         if (!Boolean.getBoolean("bench.jfr")) {
             return;
         }
-        Process jcmd = new ProcessBuilder("jcmd", Long.toString(server.pid()), "JFR.dump",
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(server.process().pid()), "JFR.dump",
             "filename=" + recording(users)).inheritIO().start();
         jcmd.waitFor(120, TimeUnit.SECONDS);
     }
 
     private static Path recording(int users) {
         return Path.of("benchmarks/target/into-mailbox-" + users + "-users.jfr").toAbsolutePath();
-    }
-
-    private static Process start(Path home, Ports ports, int users) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/james-server").toString()).directory(home.toFile())
-            .redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
-        String jfr = Boolean.getBoolean("bench.jfr")
-            ? " -XX:FlightRecorderOptions:stackdepth=512 -XX:StartFlightRecording=settings=profile"
-            : "";
-        builder.environment().put("JAVA_OPTS", ports.javaOpts() + jfr);
-        if (!jfr.isEmpty()) {
-            // a JVM that writes the CDS archive at exit (the first start) has no JFR diagnostic commands
-            builder.environment().put("JAMES_CDS", "off");
-        }
-        builder.environment().put("JAMES_HEAP", System.getProperty("bench.heap", "512m"));
-        return builder.start();
-    }
-
-    private static void awaitStarted(Path home, Process server) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() < deadline) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("server exited: " + Files.readString(home.resolve("console.log")));
-            }
-            if (Files.readString(home.resolve("console.log")).contains("James TLS Provenance accepting connections")) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("server did not start within 180 s");
-    }
-
-    private static String adminToken(Path home, Ports ports) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/tls-provenance").toString(), "admin-token")
-            .directory(home.toFile()).redirectErrorStream(true);
-        builder.environment().put("JAVA_OPTS", ports.javaOpts());
-        Process cli = builder.start();
-        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        cli.waitFor();
-        return output.lines().filter(line -> line.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"))
-            .findFirst().orElseThrow(() -> new IllegalStateException("no token: " + output));
-    }
-
-    private static void webAdminPut(Ports ports, String token, String path, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.webadmin + path))
-            .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30));
-        request = json == null ? request.PUT(HttpRequest.BodyPublishers.noBody())
-            : request.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("PUT " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-    }
-
-    /** The benchmark reads its own server's mailboxes over loopback: the self-signed certificate is not checked. */
-    private static Session imapSession() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
-        Properties properties = new Properties();
-        properties.put("mail.imaps.ssl.socketFactory", context.getSocketFactory());
-        properties.put("mail.imaps.ssl.checkserveridentity", "false");
-        return Session.getInstance(properties);
-    }
-
-    private static void copyDistribution(Path from, Path to) throws IOException {
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(from)) {
-            paths = walk.sorted(Comparator.naturalOrder()).toList();
-        }
-        for (Path source : paths) {
-            String relative = from.relativize(source).toString();
-            if (relative.startsWith("var/store") || relative.startsWith("var/mail") || relative.startsWith("var/log")
-                    || relative.startsWith("var/webadmin") || relative.startsWith("var/tls-") || relative.equals("conf/keystore.p12")) {
-                continue;
-            }
-            Path target = to.resolve(relative);
-            if (Files.isDirectory(source)) {
-                Files.createDirectories(target);
-            } else {
-                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-    }
-
-    private static final class Ports {
-        final int smtp = free();
-        final int smtps = free();
-        final int submission = free();
-        final int imap = free();
-        final int imaps = free();
-        final int webadmin = free();
-
-        String javaOpts() {
-            return "-Djames.bind.address=127.0.0.1 -Djames.smtp.port=" + smtp + " -Djames.smtps.port=" + smtps
-                + " -Djames.submission.port=" + submission + " -Djames.imap.port=" + imap + " -Djames.imaps.port=" + imaps
-                + " -Djames.webadmin.port=" + webadmin;
-        }
-
-        private static int free() {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }
