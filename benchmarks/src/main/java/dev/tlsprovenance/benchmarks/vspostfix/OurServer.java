@@ -1,0 +1,94 @@
+package dev.tlsprovenance.benchmarks.vspostfix;
+
+import dev.tlsprovenance.benchmarks.harness.ImapInboxes;
+import dev.tlsprovenance.benchmarks.harness.PackagedServer;
+import dev.tlsprovenance.testing.peer.TestSmtpPeer;
+import dev.tlsprovenance.testing.pki.TestPki;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged server with the shipped configuration, changed only where the scenario needs it: the test PKI's
+ * server certificate in {@code conf/keystore.p12} (so the one client verifies both servers the same way), the
+ * default row's {@code outbound=dane} reverted to {@code may} (no DNS lookup leaves the machine, as in the
+ * distribution tests' copies), and for the relay scenarios a row for the sink's domain with the sink's CA.
+ */
+final class OurServer implements Contender {
+    private static final String PASSWORD = "secret";
+
+    private final PackagedServer server;
+    private final ImapInboxes inboxes;
+
+    private OurServer(PackagedServer server, ImapInboxes inboxes) {
+        this.server = server;
+        this.inboxes = inboxes;
+    }
+
+    static OurServer start(Scenario scenario, TestSmtpPeer sink) throws Exception {
+        PackagedServer server = PackagedServer.install();
+        try {
+            Path conf = server.conf();
+            TestPki.shared().serverTls().writeKeyStorePkcs12(conf.resolve("keystore.p12"), "changeit");
+            Path policy = conf.resolve("tls-policy.conf");
+            String shipped = Files.readString(policy);
+            String forBenchmark = shipped.replaceFirst("(?m)^(default\\s.*)outbound=dane", "$1outbound=may");
+            if (forBenchmark.equals(shipped)) {
+                throw new IllegalStateException("the shipped " + policy + " has no 'default ... outbound=dane' row any more");
+            }
+            if (scenario.kind == Scenario.Kind.RELAY) {
+                Files.writeString(conf.resolve("sink-ca.pem"), TestPki.shared().root().certificatePem());
+                forBenchmark += "\n" + VsPostfixBenchmark.SINK_DOMAIN + "  outbound=secure  match=" + VsPostfixBenchmark.SINK_HOST
+                    + "  ca=sink-ca.pem  route=[127.0.0.1]:" + sink.port() + "\n";
+            }
+            Files.writeString(policy, forBenchmark);
+            server.environment("JAMES_HEAP", System.getProperty("bench.heap", "512m")).start();
+            List<String> users = new ArrayList<>();
+            if (scenario.users() > 0) {
+                server.webAdminPut("/domains/" + VsPostfixBenchmark.LOCAL_DOMAIN, null);
+                for (int user = 0; user < scenario.users(); user++) {
+                    server.addUser(Scenario.user(user), PASSWORD);
+                    users.add(Scenario.user(user));
+                }
+            }
+            ImapInboxes inboxes = scenario.kind == Scenario.Kind.MAILBOX ? new ImapInboxes(server.port("imaps"), users, PASSWORD) : null;
+            return new OurServer(server, inboxes);
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "ours";
+    }
+
+    @Override
+    public int smtpPort() {
+        return server.port("smtp");
+    }
+
+    @Override
+    public ProcessHandle process() {
+        return server.process();
+    }
+
+    @Override
+    public int messagesInMailboxes() throws Exception {
+        return inboxes.count();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (inboxes != null) {
+                inboxes.close();
+            }
+        } finally {
+            server.close();
+        }
+    }
+}

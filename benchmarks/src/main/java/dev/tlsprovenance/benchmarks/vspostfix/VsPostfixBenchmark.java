@@ -1,0 +1,252 @@
+package dev.tlsprovenance.benchmarks.vspostfix;
+
+import dev.tlsprovenance.benchmarks.BenchmarkMain;
+import dev.tlsprovenance.benchmarks.harness.ProcessCpu;
+import dev.tlsprovenance.testing.peer.TestSmtpPeer;
+import dev.tlsprovenance.testing.pki.TestPki;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+
+/**
+ * The packaged server side by side with a private Debian Postfix (issue 14 item 1): one STARTTLS sink
+ * ({@link TestSmtpPeer}), one client ({@link SmtpLoad}), alternating paired rounds (ours then Postfix, Postfix then
+ * ours). Per scenario: the median per-round ratio ours/Postfix of messages per second with its range, the rates and
+ * CPU per message of each server (its whole process tree, from /proc), and the load average at start and end.
+ * Run with {@code benchmarks/run-vs-postfix.sh [scenario...]}; scenarios and options in BENCHMARKS.md.
+ */
+public final class VsPostfixBenchmark {
+    static final String LOCAL_DOMAIN = "bench.test";
+    static final String SINK_DOMAIN = "sink.test";
+    static final String SINK_HOST = "mx.sink.test";
+    private static final long DEADLINE_NANOS = TimeUnit.MINUTES.toNanos(30);
+
+    private VsPostfixBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        BenchmarkMain.runAndExit(() -> {
+            List<Scenario> scenarios = args.length == 0 ? Arrays.asList(Scenario.values())
+                : Arrays.stream(args).map(Scenario::byId).toList();
+            for (Scenario scenario : scenarios) {
+                run(scenario);
+            }
+        });
+    }
+
+    private static void run(Scenario scenario) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        int messages = Integer.getInteger("bench.messages", scenario.defaultMessages);
+        int connections = Integer.getInteger("bench.connections", scenario.defaultConnections);
+        // into-mailbox rounds start on fresh servers: nothing to warm up
+        int warmup = scenario.kind == Scenario.Kind.MAILBOX ? 0 : Integer.getInteger("bench.warmup.messages", 500);
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        PrintStream report = new PrintStream(new TeeStream(System.out, copy), true, StandardCharsets.UTF_8);
+        report.printf(Locale.ROOT, "vs-postfix %s: messages=%d connections=%d messagesPerConnection=%s rounds=%d warmup=%d%s%n",
+            scenario.id, messages, connections, scenario.messagesPerConnection == Integer.MAX_VALUE ? "all" : scenario.messagesPerConnection,
+            rounds, warmup, scenario.mailboxes > 0 ? " mailboxes=" + scenario.mailboxes : "");
+        report.printf(Locale.ROOT, "started %s  cores=%d  java=%s  postfix=%s  commit=%s  load average %s%n", Instant.now(),
+            Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), output("/usr/sbin/postconf", "-dh", "mail_version"),
+            output("git", "rev-parse", "--short", "HEAD"), ProcessCpu.loadAverage());
+        String loadStart = ProcessCpu.loadAverage();
+        SmtpLoad load = new SmtpLoad(TestPki.shared().trustingRoot(), connections, scenario.messagesPerConnection, scenario::recipient);
+        List<Measurement> ours = new ArrayList<>();
+        List<Measurement> postfix = new ArrayList<>();
+        try (TestSmtpPeer sink = TestSmtpPeer.builder().serverName(SINK_HOST).identity(TestPki.shared().peer(SINK_HOST)).start()) {
+            if (scenario.kind == Scenario.Kind.MAILBOX) {
+                // a mailbox must start empty: both servers are installed afresh for every round
+                for (int round = 1; round <= rounds; round++) {
+                    try (Contender a = OurServer.start(scenario, sink); Contender b = PostfixServer.start(scenario, sink)) {
+                        round(report, scenario, load, sink, round, a, b, messages, ours, postfix);
+                    }
+                }
+            } else {
+                try (Contender a = OurServer.start(scenario, sink); Contender b = PostfixServer.start(scenario, sink)) {
+                    if (warmup > 0) {
+                        measure(scenario, a, load, sink, warmup, "warm-up");
+                        measure(scenario, b, load, sink, warmup, "warm-up");
+                    }
+                    for (int round = 1; round <= rounds; round++) {
+                        round(report, scenario, load, sink, round, a, b, messages, ours, postfix);
+                    }
+                }
+            }
+        }
+        summary(report, scenario, messages, ours, postfix, loadStart, ProcessCpu.loadAverage());
+        Path results = Path.of(System.getProperty("bench.results", "benchmarks/results"));
+        Files.createDirectories(results);
+        Path file = results.resolve("vs-postfix-" + LocalDate.now(ZoneOffset.UTC) + "-" + scenario.id + ".txt");
+        Files.write(file, copy.toByteArray());
+        System.out.println("written to " + file);
+    }
+
+    /** Odd rounds measure ours first, even rounds Postfix first: drift over the run cancels in the per-round ratio. */
+    private static void round(PrintStream report, Scenario scenario, SmtpLoad load, TestSmtpPeer sink, int round,
+            Contender ours, Contender postfix, int messages, List<Measurement> ourResults, List<Measurement> postfixResults) throws Exception {
+        boolean oursFirst = round % 2 == 1;
+        Contender first = oursFirst ? ours : postfix;
+        Contender second = oursFirst ? postfix : ours;
+        Measurement firstResult = measure(scenario, first, load, sink, messages, "round " + round);
+        Measurement secondResult = measure(scenario, second, load, sink, messages, "round " + round);
+        Measurement our = oursFirst ? firstResult : secondResult;
+        Measurement theirs = oursFirst ? secondResult : firstResult;
+        ourResults.add(our);
+        postfixResults.add(theirs);
+        report.printf(Locale.ROOT, "round %d (%s first)  ours %8.1f msg/s %7.2f ms CPU/msg   postfix %8.1f msg/s %7.2f ms CPU/msg   ours/postfix %.2f  CPU ours/postfix %.2f%s%s  load %s%n",
+            round, first.name(), our.messagesPerSecond(), our.cpuMillisPerMessage(), theirs.messagesPerSecond(), theirs.cpuMillisPerMessage(),
+            our.messagesPerSecond() / theirs.messagesPerSecond(), our.cpuMillisPerMessage() / theirs.cpuMillisPerMessage(),
+            scenario.kind == Scenario.Kind.MAILBOX ? String.format(Locale.ROOT, "   first/last window msg/s ours %.0f/%.0f postfix %.0f/%.0f",
+                our.firstWindowPerSecond(), our.lastWindowPerSecond(), theirs.firstWindowPerSecond(), theirs.lastWindowPerSecond()) : "",
+            scenario.kind == Scenario.Kind.RELAY ? String.format(Locale.ROOT, "   sink connections (full handshakes) ours %d (%d) postfix %d (%d)",
+                our.sinkConnections(), our.sinkFullHandshakes(), theirs.sinkConnections(), theirs.sinkFullHandshakes()) : "",
+            ProcessCpu.loadAverage());
+    }
+
+    private static Measurement measure(Scenario scenario, Contender server, SmtpLoad load, TestSmtpPeer sink, int messages, String label)
+            throws Exception {
+        ProcessCpu.awaitIdle(server.process());
+        sink.resetRecords();
+        double cpuStart = ProcessCpu.treeSeconds(server.process());
+        long start = System.nanoTime();
+        CompletableFuture<long[]> sending = CompletableFuture.supplyAsync(() -> {
+            try {
+                return load.send(server.smtpPort(), messages, scenario.id + " " + label);
+            } catch (Exception e) {
+                throw new IllegalStateException(server.name() + ", " + label + ": " + e.getMessage(), e);
+            }
+        });
+        long end;
+        double firstWindow = Double.NaN;
+        double lastWindow = Double.NaN;
+        switch (scenario.kind) {
+            case INBOUND:
+                end = Arrays.stream(sending.join()).max().getAsLong();
+                break;
+            case RELAY:
+                end = awaitCount(sending, start, 5, count -> count >= messages, () -> sink.acceptedTransactions().size()).get(0)[0];
+                if (sink.cleartextMessageBytes() != 0) {
+                    throw new IllegalStateException(server.name() + " relayed message bytes in cleartext");
+                }
+                break;
+            default:
+                int window = Math.max(1, Math.min(1000, messages / 10));
+                List<long[]> samples = awaitCount(sending, start, Long.getLong("bench.poll.ms", 500), count -> false,
+                    server::messagesInMailboxes);
+                end = reached(samples, start, messages);
+                firstWindow = window / seconds(reached(samples, start, window) - start);
+                lastWindow = window / seconds(end - reached(samples, start, messages - window));
+        }
+        sending.join();
+        ProcessCpu.awaitIdle(server.process());
+        double cpu = ProcessCpu.treeSeconds(server.process()) - cpuStart;
+        return new Measurement(messages / seconds(end - start), cpu * 1000 / messages, firstWindow, lastWindow,
+            sink.connectionCount(), sink.tlsHandshakes() - sink.tlsSessionsResumed());
+    }
+
+    /** A count read now. */
+    @FunctionalInterface
+    private interface Count {
+        int read() throws Exception;
+    }
+
+    /**
+     * Polls {@code count} every {@code pollMillis} until it reaches the number of messages sent (or {@code done}
+     * says so); returns the samples {time, count}, the last one first when {@code done} ended the wait.
+     */
+    private static List<long[]> awaitCount(CompletableFuture<long[]> sending, long start, long pollMillis, IntPredicate done, Count count)
+            throws Exception {
+        List<long[]> samples = new ArrayList<>();
+        while (true) {
+            if (sending.isCompletedExceptionally()) {
+                sending.join();
+            }
+            int now = count.read();
+            long at = System.nanoTime();
+            if (done.test(now)) {
+                return List.of(new long[] {at, now});
+            }
+            samples.add(new long[] {at, now});
+            if (sending.isDone() && now >= sending.join().length) {
+                return samples;
+            }
+            if (at - start > DEADLINE_NANOS) {
+                throw new IllegalStateException("only " + now + " messages after 30 minutes");
+            }
+            TimeUnit.MILLISECONDS.sleep(pollMillis);
+        }
+    }
+
+    /**
+     * When the count reached {@code count}: interpolated between the last sample below it and the first at or above
+     * it (a sample {start, 0} comes first), so a window's rate is not rounded to the poll interval.
+     */
+    private static long reached(List<long[]> samples, long start, int count) {
+        long[] before = {start, 0};
+        for (long[] sample : samples) {
+            if (sample[1] >= count) {
+                double fraction = (double) (count - before[1]) / (sample[1] - before[1]);
+                return before[0] + Math.round(fraction * (sample[0] - before[0]));
+            }
+            before = sample;
+        }
+        throw new IllegalStateException("never reached " + count);
+    }
+
+    private static void summary(PrintStream report, Scenario scenario, int messages, List<Measurement> ours, List<Measurement> postfix,
+            String loadStart, String loadEnd) {
+        List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            ratios.add(ours.get(i).messagesPerSecond() / postfix.get(i).messagesPerSecond());
+            cpuRatios.add(ours.get(i).cpuMillisPerMessage() / postfix.get(i).cpuMillisPerMessage());
+        }
+        report.println("---");
+        report.printf(Locale.ROOT, "%s: ours/postfix msg/s, median of per-round ratios %s over %d rounds%n",
+            scenario.id, Spread.of(ratios).format("%.2f"), ours.size());
+        report.printf(Locale.ROOT, "  msg/s       ours %s   postfix %s%n", spread(ours, Measurement::messagesPerSecond, "%.1f"),
+            spread(postfix, Measurement::messagesPerSecond, "%.1f"));
+        report.printf(Locale.ROOT, "  CPU ms/msg  ours %s   postfix %s   per-round ratio ours/postfix %s%n",
+            spread(ours, Measurement::cpuMillisPerMessage, "%.2f"), spread(postfix, Measurement::cpuMillisPerMessage, "%.2f"),
+            Spread.of(cpuRatios).format("%.2f"));
+        if (scenario.kind == Scenario.Kind.MAILBOX) {
+            int window = Math.max(1, Math.min(1000, messages / 10));
+            report.printf(Locale.ROOT, "  into the mailboxes, msg/s of messages 1-%d: ours %s   postfix %s%n", window,
+                spread(ours, Measurement::firstWindowPerSecond, "%.0f"), spread(postfix, Measurement::firstWindowPerSecond, "%.0f"));
+            report.printf(Locale.ROOT, "  into the mailboxes, msg/s of messages %d-%d: ours %s   postfix %s%n", messages - window + 1, messages,
+                spread(ours, Measurement::lastWindowPerSecond, "%.0f"), spread(postfix, Measurement::lastWindowPerSecond, "%.0f"));
+        }
+        report.printf(Locale.ROOT, "  load average at start %s, at end %s%n", loadStart, loadEnd);
+    }
+
+    private static String spread(List<Measurement> results, java.util.function.ToDoubleFunction<Measurement> figure, String number) {
+        return Spread.of(results.stream().map(figure::applyAsDouble).toList()).format(number);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /** The first line a command prints, or "unknown". */
+    private static String output(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return process.waitFor() == 0 && !text.isEmpty() ? text.lines().findFirst().get() : "unknown";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
