@@ -63,29 +63,29 @@ public final class VsPostfixBenchmark {
             output("git", "rev-parse", "--short", "HEAD"), ProcessCpu.loadAverage());
         String loadStart = ProcessCpu.loadAverage();
         SmtpLoad load = new SmtpLoad(TestPki.shared().trustingRoot(), connections, scenario.messagesPerConnection, scenario::recipient);
-        List<Measurement> ours = new ArrayList<>();
-        List<Measurement> postfix = new ArrayList<>();
+        List<Measurement> ourResults = new ArrayList<>();
+        List<Measurement> postfixResults = new ArrayList<>();
         try (TestSmtpPeer sink = TestSmtpPeer.builder().serverName(SINK_HOST).identity(TestPki.shared().peer(SINK_HOST)).start()) {
             if (scenario.kind == Scenario.Kind.MAILBOX) {
                 // a mailbox must start empty: both servers are installed afresh for every round
                 for (int round = 1; round <= rounds; round++) {
-                    try (Contender a = OurServer.start(scenario, sink); Contender b = PostfixServer.start(scenario, sink)) {
-                        round(report, scenario, load, sink, round, a, b, messages, ours, postfix);
+                    try (Contender ours = OurServer.start(scenario, sink); Contender postfix = PostfixServer.start(scenario, sink)) {
+                        round(report, scenario, load, sink, round, ours, postfix, messages, ourResults, postfixResults);
                     }
                 }
             } else {
-                try (Contender a = OurServer.start(scenario, sink); Contender b = PostfixServer.start(scenario, sink)) {
+                try (Contender ours = OurServer.start(scenario, sink); Contender postfix = PostfixServer.start(scenario, sink)) {
                     if (warmup > 0) {
-                        measure(scenario, a, load, sink, warmup, "warm-up");
-                        measure(scenario, b, load, sink, warmup, "warm-up");
+                        measure(scenario, ours, load, sink, warmup, "warm-up");
+                        measure(scenario, postfix, load, sink, warmup, "warm-up");
                     }
                     for (int round = 1; round <= rounds; round++) {
-                        round(report, scenario, load, sink, round, a, b, messages, ours, postfix);
+                        round(report, scenario, load, sink, round, ours, postfix, messages, ourResults, postfixResults);
                     }
                 }
             }
         }
-        summary(report, scenario, messages, ours, postfix, loadStart, ProcessCpu.loadAverage());
+        summary(report, scenario, messages, ourResults, postfixResults, loadStart, ProcessCpu.loadAverage());
         Path results = Path.of(System.getProperty("bench.results", "benchmarks/results"));
         Files.createDirectories(results);
         Path file = results.resolve("vs-postfix-" + LocalDate.now(ZoneOffset.UTC) + "-" + scenario.id + ".txt");
