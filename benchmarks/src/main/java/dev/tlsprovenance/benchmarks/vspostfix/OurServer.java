@@ -52,6 +52,9 @@ final class OurServer implements Contender {
                     server.addUser(Scenario.user(user), PASSWORD);
                     users.add(Scenario.user(user));
                 }
+                if (scenario.kind == Scenario.Kind.MAILBOX) {
+                    server.addUser(Scenario.WARM_UP_USER, PASSWORD);
+                }
             }
             ImapInboxes inboxes = scenario.kind == Scenario.Kind.MAILBOX ? new ImapInboxes(server.port("imaps"), users, PASSWORD) : null;
             return new OurServer(server, inboxes);

@@ -50,6 +50,7 @@ final class PostfixServer implements Contender {
                 for (int user = 0; user < scenario.mailboxes; user++) {
                     map.append(Scenario.user(user)).append(' ').append("user").append(user).append("/\n");
                 }
+                map.append(Scenario.WARM_UP_USER).append(" warmup/\n");
                 builder.configFile("mailboxes", map.toString())
                     .parameter("virtual_mailbox_maps", "texthash:$config_directory/mailboxes");
         }

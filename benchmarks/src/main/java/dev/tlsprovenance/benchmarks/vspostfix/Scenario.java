@@ -60,10 +60,20 @@ enum Scenario {
         }
     }
 
+    /**
+     * Where warm-up mail goes: the into-mailbox scenarios warm up into a mailbox of their own (the measured ones start
+     * empty), the others send it where the rounds do.
+     */
+    String warmUpRecipient(int index) {
+        return kind == Kind.MAILBOX ? WARM_UP_USER : recipient(index);
+    }
+
     /** The users the servers need: user0 for inbound, the mailboxes for into-mailbox, none for relay. */
     int users() {
         return kind == Kind.RELAY ? 0 : Math.max(1, mailboxes);
     }
+
+    static final String WARM_UP_USER = "warmup@" + VsPostfixBenchmark.LOCAL_DOMAIN;
 
     static String user(int index) {
         return "user" + index + "@" + VsPostfixBenchmark.LOCAL_DOMAIN;

@@ -51,8 +51,7 @@ public final class VsPostfixBenchmark {
         int rounds = Integer.getInteger("bench.rounds", 5);
         int messages = Integer.getInteger("bench.messages", scenario.defaultMessages);
         int connections = Integer.getInteger("bench.connections", scenario.defaultConnections);
-        // into-mailbox rounds start on fresh servers: nothing to warm up
-        int warmup = scenario.kind == Scenario.Kind.MAILBOX ? 0 : Integer.getInteger("bench.warmup.messages", 500);
+        int warmup = Integer.getInteger("bench.warmup.messages", 500);
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         PrintStream report = new PrintStream(new TeeStream(System.out, copy), true, StandardCharsets.UTF_8);
         report.printf(Locale.ROOT, "vs-postfix %s: messages=%d connections=%d messagesPerConnection=%s rounds=%d warmup=%d%s%n",
@@ -63,6 +62,8 @@ public final class VsPostfixBenchmark {
             output("git", "rev-parse", "--short", "HEAD"), ProcessCpu.loadAverage());
         String loadStart = ProcessCpu.loadAverage();
         SmtpLoad load = new SmtpLoad(TestPki.shared().trustingRoot(), connections, scenario.messagesPerConnection, scenario::recipient);
+        SmtpLoad warmUpLoad = new SmtpLoad(TestPki.shared().trustingRoot(), connections, scenario.messagesPerConnection,
+            scenario::warmUpRecipient);
         List<Measurement> ourResults = new ArrayList<>();
         List<Measurement> postfixResults = new ArrayList<>();
         try (TestSmtpPeer sink = TestSmtpPeer.builder().serverName(SINK_HOST).identity(TestPki.shared().peer(SINK_HOST)).start()) {
@@ -70,15 +71,15 @@ public final class VsPostfixBenchmark {
                 // a mailbox must start empty: both servers are installed afresh for every round
                 for (int round = 1; round <= rounds; round++) {
                     try (Contender ours = OurServer.start(scenario, sink); Contender postfix = PostfixServer.start(scenario, sink)) {
+                        warmUp(ours, warmUpLoad, warmup);
+                        warmUp(postfix, warmUpLoad, warmup);
                         round(report, scenario, load, sink, round, ours, postfix, messages, ourResults, postfixResults);
                     }
                 }
             } else {
                 try (Contender ours = OurServer.start(scenario, sink); Contender postfix = PostfixServer.start(scenario, sink)) {
-                    if (warmup > 0) {
-                        measure(scenario, ours, load, sink, warmup, "warm-up");
-                        measure(scenario, postfix, load, sink, warmup, "warm-up");
-                    }
+                    warmUp(ours, warmUpLoad, warmup);
+                    warmUp(postfix, warmUpLoad, warmup);
                     for (int round = 1; round <= rounds; round++) {
                         round(report, scenario, load, sink, round, ours, postfix, messages, ourResults, postfixResults);
                     }
@@ -113,6 +114,17 @@ public final class VsPostfixBenchmark {
             scenario.kind == Scenario.Kind.RELAY ? String.format(Locale.ROOT, "   sink connections (full handshakes) ours %d (%d) postfix %d (%d)",
                 our.sinkConnections(), our.sinkFullHandshakes(), theirs.sinkConnections(), theirs.sinkFullHandshakes()) : "",
             ProcessCpu.loadAverage());
+    }
+
+    /**
+     * Unmeasured mail before the rounds, so that a round times a server that has compiled its hot paths (our JVM) and
+     * warmed its caches rather than its start; the next measurement waits until the server is idle again, i.e.
+     * until this mail is delivered.
+     */
+    private static void warmUp(Contender server, SmtpLoad warmUpLoad, int messages) throws Exception {
+        if (messages > 0) {
+            warmUpLoad.send(server.smtpPort(), messages, "warm-up");
+        }
     }
 
     private static Measurement measure(Scenario scenario, Contender server, SmtpLoad load, TestSmtpPeer sink, int messages, String label)
