@@ -18,15 +18,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Bucket {
     static final int MAP_KEYS = 64;
     static final String OTHER = "other";
-    static final List<String> MAPS = List.of("transport", "protocols", "ciphers", "verify", "reasons", "level", "failures");
+    static final List<String> MAPS = List.of("transport", "protocols", "ciphers", "verify", "reasons", "level", "failures",
+        "policy-source", "result-type");
 
     /** The fields of a direction in reply order; which are maps; which are repeated per day. */
     enum Shape {
         INBOUND(List.of("messages", "recipients", "tls", "cleartext", "unknown", "transport", "protocols", "ciphers",
                 "verify", "client-certificates", "accepted", "refused", "reasons", "fallbacks", "requiretls"),
             List.of("messages", "tls", "cleartext")),
-        OUTBOUND(List.of("level", "attempts", "delivered", "deferred", "failed", "tls", "cleartext", "none", "refused",
-                "transport", "protocols", "ciphers", "verify", "fallbacks", "requiretls", "failures"),
+        OUTBOUND(List.of("level", "policy-source", "attempts", "delivered", "deferred", "failed", "tls", "cleartext", "none",
+                "refused", "transport", "protocols", "ciphers", "verify", "fallbacks", "requiretls", "failures", "result-type"),
             List.of("attempts", "tls", "cleartext", "none"));
 
         /** Listed with 0 when nothing was counted, so a reader finds every status. */

@@ -26,7 +26,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * and {@code verify} (the client certificate) only for a TLS hop; {@code client-certificates} when the client
  * presented one; {@code accepted} when all those recipients were accepted, else {@code refused} and one
  * {@code reasons} word per distinct reason. Outbound, per attempt (line): {@code attempts} 1, {@code level},
- * recipients by result ({@code delivered}, {@code deferred}, {@code failed}), the attempt by transport
+ * {@code policy-source} (what decided the level: {@code row}, {@code dane}, {@code sts}, {@code default}), the
+ * ledger's {@code result-type} (RFC 8460) when something the policy demanded failed, recipients by result
+ * ({@code delivered}, {@code deferred}, {@code failed}), the attempt by transport
  * ({@code tls}, {@code cleartext}, {@code none}), protocol and cipher for a TLS attempt, {@code verify} unless the
  * attempt was cleartext, one {@code failures} word unless all were delivered ({@link ReasonWords}), and
  * {@code refused} when nothing was sent for a TLS reason.
@@ -88,6 +90,7 @@ final class LedgerLineCounter {
         Bucket bucket = tally.bucket(day, domain, line.row());
         bucket.add("attempts", 1);
         bucket.count("level", attempt.policyLevel().orElse("unknown"));
+        bucket.count("policy-source", line.policy().source().token());
         for (OutboundLedgerLine.Recipient recipient : line.recipients()) {
             switch (recipient.result()) {
                 case DELIVERED:
@@ -116,6 +119,7 @@ final class LedgerLineCounter {
                 bucket.add("refused", 1);
             }
         });
+        line.resultType().ifPresent(type -> bucket.count("result-type", type));
         countFlags(bucket, attempt);
         return true;
     }

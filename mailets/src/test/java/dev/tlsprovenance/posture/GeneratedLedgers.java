@@ -3,6 +3,8 @@ package dev.tlsprovenance.posture;
 import dev.tlsprovenance.ledger.InboundLedgerLine;
 import dev.tlsprovenance.ledger.MailIdentity;
 import dev.tlsprovenance.ledger.OutboundLedgerLine;
+import dev.tlsprovenance.ledger.PolicyFacts;
+import dev.tlsprovenance.policy.PolicySource;
 import dev.tlsprovenance.provenance.CertificateSummary;
 import dev.tlsprovenance.provenance.CertificateVerification;
 import dev.tlsprovenance.provenance.Direction;
@@ -39,7 +41,8 @@ final class GeneratedLedgers {
     static final List<String> INBOUND_DAY = List.of("messages", "tls", "cleartext");
     static final List<String> OUTBOUND_FIELDS = List.of("attempts", "delivered", "deferred", "failed", "tls",
         "cleartext", "none", "refused", "fallbacks", "requiretls");
-    static final List<String> OUTBOUND_MAPS = List.of("level", "transport", "protocols", "ciphers", "verify", "failures");
+    static final List<String> OUTBOUND_MAPS = List.of("level", "policy-source", "transport", "protocols", "ciphers", "verify",
+        "failures", "result-type");
     static final List<String> OUTBOUND_DAY = List.of("attempts", "tls", "cleartext", "none");
     static final List<String> VERIFY_WORDS = List.of("verified", "not-presented", "not-checked", "failed");
 
@@ -63,24 +66,32 @@ final class GeneratedLedgers {
             "client-certificate-name-mismatch");
         REFUSALS.put(cert + " but its fingerprint matches none of the pins", "client-certificate-pin-mismatch");
         REFUSALS.put("refused by mx.evil.test for reasons of its own", "other");
-        NOTHING_SENT.add(new String[] {"server did not offer STARTTLS", "4.7.10", "no", "starttls-not-supported"});
-        NOTHING_SENT.add(new String[] {"STARTTLS refused: 454 4.7.0 TLS not available", "4.7.10", "no", "starttls-refused"});
-        NOTHING_SENT.add(new String[] {"cannot connect to mx.partner.test:25: Connection refused", "4.4.1", "no", "connection-failed"});
-        NOTHING_SENT.add(new String[] {"connection to mx.partner.test:25 lost: Connection reset", "4.4.1", "no", "connection-failed"});
-        NOTHING_SENT.add(new String[] {"temporary DNS failure looking up MX of partner.test", "4.4.1", "no", "dns-failure"});
-        NOTHING_SENT.add(new String[] {"no next hop found for partner.test", "4.4.1", "no", "dns-failure"});
-        NOTHING_SENT.add(new String[] {"certificate expired 2026-01-01T00:00:00Z", "4.7.5", "yes", "certificate-expired"});
-        NOTHING_SENT.add(new String[] {"name mismatch: got [DNS:mx.other.test], expected mx.partner.test", "4.7.5", "yes",
-            "certificate-host-mismatch"});
+        NOTHING_SENT.add(new String[] {"server did not offer STARTTLS", "4.7.10", "no", "starttls-not-supported",
+            "starttls-not-supported"});
+        NOTHING_SENT.add(new String[] {"STARTTLS refused: 454 4.7.0 TLS not available", "4.7.10", "no",
+            "starttls-refused", "starttls-refused"});
+        NOTHING_SENT.add(new String[] {"cannot connect to mx.partner.test:25: Connection refused", "4.4.1", "no",
+            "connection-failed", ""});
+        NOTHING_SENT.add(new String[] {"connection to mx.partner.test:25 lost: Connection reset", "4.4.1", "no",
+            "connection-failed", ""});
+        NOTHING_SENT.add(new String[] {"temporary DNS failure looking up MX of partner.test", "4.4.1", "no",
+            "dns-failure", ""});
+        NOTHING_SENT.add(new String[] {"no next hop found for partner.test", "4.4.1", "no", "dns-failure", ""});
+        NOTHING_SENT.add(new String[] {"certificate expired 2026-01-01T00:00:00Z", "4.7.5", "yes",
+            "certificate-expired", "certificate-expired"});
+        NOTHING_SENT.add(new String[] {"name mismatch: got [DNS:mx.other.test], expected mx.partner.test", "4.7.5",
+            "yes", "certificate-host-mismatch", "certificate-host-mismatch"});
         NOTHING_SENT.add(new String[] {"certificate not trusted: issuer CN=Other is not a trust anchor", "4.7.5", "yes",
-            "certificate-not-trusted"});
+            "certificate-not-trusted", "certificate-not-trusted"});
         NOTHING_SENT.add(new String[] {"self-signed certificate not trusted: CN=mx.partner.test", "4.7.5", "yes",
-            "certificate-not-trusted"});
-        NOTHING_SENT.add(new String[] {"revocation status unknown: no CRL", "4.7.5", "yes", "validation-failure"});
-        NOTHING_SENT.add(new String[] {"TLS handshake failed: Received fatal alert: handshake_failure", "4.7.5", "no",
+            "certificate-not-trusted", "certificate-not-trusted"});
+        NOTHING_SENT.add(new String[] {"revocation status unknown: no CRL", "4.7.5", "yes", "validation-failure",
             "validation-failure"});
-        NOTHING_SENT.add(new String[] {"mail for partner.test loops back to myself (127.0.0.1:25)", "5.4.6", "no", "routing-loop"});
-        NOTHING_SENT.add(new String[] {"something unforeseen", "4.0.0", "no", "other"});
+        NOTHING_SENT.add(new String[] {"TLS handshake failed: Received fatal alert: handshake_failure", "4.7.5", "no",
+            "validation-failure", "handshake-failed"});
+        NOTHING_SENT.add(new String[] {"mail for partner.test loops back to myself (127.0.0.1:25)", "5.4.6", "no",
+            "routing-loop", ""});
+        NOTHING_SENT.add(new String[] {"something unforeseen", "4.0.0", "no", "other", ""});
     }
 
     static final Set<String> TLS_FAILURES = Set.of("starttls-not-supported", "certificate-host-mismatch",
@@ -211,6 +222,7 @@ final class GeneratedLedgers {
         CertificateVerification verification = CertificateVerification.notPresented();
         Optional<String> nothingSent = Optional.empty();
         String failure = null;
+        String nothingSentType = "";
         List<OutboundLedgerLine.Recipient> recipients = new ArrayList<>();
         int count = 1 + random.nextInt(3);
         Map<String, Long> c = counters(Direction.OUTBOUND, time, domain.toLowerCase(java.util.Locale.ROOT), row);
@@ -220,6 +232,7 @@ final class GeneratedLedgers {
             verification = why[2].equals("yes") ? CertificateVerification.failed("private-ca:conf/ca.pem", why[0])
                 : CertificateVerification.notPresented();
             failure = why[3];
+            nothingSentType = why[4];
             boolean last = random.nextBoolean();
             for (int i = 0; i < count; i++) {
                 recipients.add(new OutboundLedgerLine.Recipient("r" + i + "@" + domain,
@@ -259,6 +272,17 @@ final class GeneratedLedgers {
         boolean fallback = transport == Transport.CLEARTEXT && random.nextBoolean();
         boolean requireTls = transport != Transport.CLEARTEXT && random.nextInt(5) == 0;
         attempt.fellBackToCleartext(fallback).requireTls(requireTls);
+        // what decided the level, and for an MTA-STS destination sometimes a policy that could not be had
+        PolicySource source = pick(List.of(PolicySource.values()));
+        Optional<String> policyResult = source == PolicySource.STS && random.nextBoolean()
+            ? Optional.of("sts-policy-fetch-error") : Optional.empty();
+        PolicyFacts facts = source == PolicySource.DANE ? PolicyFacts.of(source, "secure", List.of("3 1 1 " + "ab".repeat(32)))
+            : source == PolicySource.STS ? PolicyFacts.of(source).withSts(source, Optional.of("enforce"), Optional.of("id" + serial),
+                List.of("version: STSv1", "mode: enforce", "mx: mx." + domain, "max_age: 86400"), policyResult)
+            : PolicyFacts.of(source);
+        add(c, "policy-source/" + source.token());
+        Optional<String> resultType = nothingSentType.isEmpty() ? policyResult : Optional.of(nothingSentType);
+        resultType.ifPresent(type -> add(c, "result-type/" + type));
         add(c, "attempts");
         add(c, "level/" + level);
         add(c, transport.isEncrypted() ? "tls" : transport == Transport.NONE ? "none" : "cleartext");
@@ -284,7 +308,8 @@ final class GeneratedLedgers {
         }
         serial++;
         return new OutboundLedgerLine(attempt.build(), nothingSent,
-            new MailIdentity("Mail" + serial, Optional.of("<m" + serial + "@example.org>"), "alice@example.org"), row, recipients);
+            new MailIdentity("Mail" + serial, Optional.of("<m" + serial + "@example.org>"), "alice@example.org"), row, facts,
+            recipients);
     }
 
     /** The model's answer: the "inbound" or "outbound" array for days first..last and the domains the filter keeps. */
