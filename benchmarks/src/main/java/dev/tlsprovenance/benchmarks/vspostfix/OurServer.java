@@ -14,7 +14,8 @@ import java.util.List;
  * The packaged server with the shipped configuration, changed only where the scenario needs it: the test PKI's
  * server certificate in {@code conf/keystore.p12} (so the one client verifies both servers the same way), the
  * default row's {@code outbound=dane} reverted to {@code may} (no DNS lookup leaves the machine, as in the
- * distribution tests' copies), and for the relay scenarios a row for the sink's domain with the sink's CA.
+ * distribution tests' copies), for the relay scenarios a row for the sink's domain with the sink's CA, and for the
+ * inbound scenarios local mail discarded after the mailet chain, as Postfix's side does ({@link #discardLocalMail}).
  */
 final class OurServer implements Contender {
     private static final String PASSWORD = "secret";
@@ -44,6 +45,9 @@ final class OurServer implements Contender {
                     + "  ca=sink-ca.pem  route=[127.0.0.1]:" + sink.port() + "\n";
             }
             Files.writeString(policy, forBenchmark);
+            if (scenario.kind == Scenario.Kind.INBOUND) {
+                discardLocalMail(conf.resolve("mailetcontainer.xml"));
+            }
             server.environment("JAMES_HEAP", System.getProperty("bench.heap", "512m")).start();
             List<String> users = new ArrayList<>();
             if (scenario.users() > 0) {
@@ -62,6 +66,22 @@ final class OurServer implements Contender {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * The inbound scenarios time SMTP acceptance, and Postfix's side discards (its {@code discard} transport): here
+     * too, the local-delivery processor's {@code LocalDelivery} becomes James's {@code Null}, in this benchmark copy
+     * only, so both do the same work after the 250 (spool, mailet chain, then nothing) and the mailbox is not
+     * measured twice (the mailbox scenarios measure it). Everything before it (our inbound hooks, the provenance
+     * mailets, the inbound policy, the spool) runs as shipped.
+     */
+    private static void discardLocalMail(Path mailetContainer) throws java.io.IOException {
+        String shipped = Files.readString(mailetContainer);
+        String delivery = "<mailet match=\"All\" class=\"LocalDelivery\"/>";
+        if (!shipped.contains(delivery)) {
+            throw new IllegalStateException("the shipped " + mailetContainer + " has no " + delivery + " any more");
+        }
+        Files.writeString(mailetContainer, shipped.replace(delivery, "<mailet match=\"All\" class=\"Null\"/>"));
     }
 
     @Override
