@@ -41,9 +41,9 @@ class PostureIT {
     static final List<String> INBOUND_FIELDS = List.of("domain", "row", "messages", "recipients", "tls", "cleartext", "unknown",
         "transport", "protocols", "ciphers", "verify", "client-certificates", "accepted", "refused", "reasons", "fallbacks",
         "requiretls", "days");
-    static final List<String> OUTBOUND_FIELDS = List.of("domain", "row", "level", "attempts", "delivered", "deferred", "failed",
-        "tls", "cleartext", "none", "refused", "transport", "protocols", "ciphers", "verify", "fallbacks", "requiretls",
-        "failures", "days");
+    static final List<String> OUTBOUND_FIELDS = List.of("domain", "row", "level", "policy-source", "attempts", "delivered",
+        "deferred", "failed", "tls", "cleartext", "none", "refused", "transport", "protocols", "ciphers", "verify", "fallbacks",
+        "requiretls", "failures", "result-type", "days");
 
     @TempDir
     static Path directory;
@@ -137,16 +137,16 @@ class PostureIT {
         String outboundCipher = toPartner.get("ciphers").fieldNames().next();
         assertThat(outboundProtocol).startsWith("TLSv1.");
         assertThat(toPartner).isEqualTo(JSON.readTree("{\"domain\":\"partner.test\",\"row\":\"" + partnerRow
-            + "\",\"level\":{\"secure\":3},\"attempts\":3,\"delivered\":3,\"deferred\":0,\"failed\":0,"
+            + "\",\"level\":{\"secure\":3},\"policy-source\":{\"row\":3},\"attempts\":3,\"delivered\":3,\"deferred\":0,\"failed\":0,"
             + "\"tls\":3,\"cleartext\":0,\"none\":0,\"refused\":0,\"transport\":{\"starttls\":3},\"protocols\":{\"" + outboundProtocol
             + "\":3},\"ciphers\":{\"" + outboundCipher + "\":3},\"verify\":{\"verified\":3,\"not-presented\":0,\"not-checked\":0,\"failed\":0},"
-            + "\"fallbacks\":0,\"requiretls\":0,\"failures\":{},"
+            + "\"fallbacks\":0,\"requiretls\":0,\"failures\":{},\"result-type\":{},"
             + "\"days\":[{\"day\":\"" + day + "\",\"attempts\":3,\"tls\":3,\"cleartext\":0,\"none\":0}]}"));
         assertThat(entry(reply, "outbound", "sink.test")).isEqualTo(JSON.readTree("{\"domain\":\"sink.test\",\"row\":\"" + sinkRow
-            + "\",\"level\":{\"may\":2},\"attempts\":2,\"delivered\":2,\"deferred\":0,\"failed\":0,"
+            + "\",\"level\":{\"may\":2},\"policy-source\":{\"row\":2},\"attempts\":2,\"delivered\":2,\"deferred\":0,\"failed\":0,"
             + "\"tls\":0,\"cleartext\":2,\"none\":0,\"refused\":0,\"transport\":{\"cleartext\":2},\"protocols\":{},\"ciphers\":{},"
             + "\"verify\":{\"verified\":0,\"not-presented\":0,\"not-checked\":0,\"failed\":0},"
-            + "\"fallbacks\":2,\"requiretls\":0,\"failures\":{},"
+            + "\"fallbacks\":2,\"requiretls\":0,\"failures\":{},\"result-type\":{},"
             + "\"days\":[{\"day\":\"" + day + "\",\"attempts\":2,\"tls\":0,\"cleartext\":2,\"none\":0}]}"));
         JsonNode toStripped = entry(reply, "outbound", "stripped.test");
         long attempts = toStripped.get("attempts").asLong();
@@ -157,6 +157,8 @@ class PostureIT {
         assertThat(toStripped.get("deferred").asLong()).isEqualTo(attempts);
         assertThat(toStripped.get("delivered").asLong()).isZero();
         assertThat(toStripped.get("failures")).isEqualTo(JSON.readTree("{\"starttls-not-supported\":" + attempts + "}"));
+        assertThat(toStripped.get("result-type")).isEqualTo(JSON.readTree("{\"starttls-not-supported\":" + attempts + "}"));
+        assertThat(toStripped.get("policy-source")).isEqualTo(JSON.readTree("{\"row\":" + attempts + "}"));
         assertThat(stripping.cleartextMessageBytes()).isZero();
 
         // domain= filter, the 400 and the 401
