@@ -74,8 +74,11 @@ class PersistentStateIT {
 
             server.killHard();
             server.start().awaitStarted();
-            assertEverythingIsThere(clients, "after kill -9 and start");
-            numbersAfterOneMore(clients, afterStop, "after-kill");
+            assertEverythingIsThereAfterAKill(clients, "after kill -9 and start");
+            MailClients.InboxNumbers afterKill = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(MessagingException.class).until(() -> clients.readInboxNumbers(USER, PASSWORD), n -> true);
+            assertThat(afterKill.uids.subList(0, afterStop.uids.size())).as("UIDs kept after kill -9").isEqualTo(afterStop.uids);
+            numbersAfterOneMore(clients, afterKill, "after-kill");
         }
     }
 
@@ -150,6 +153,31 @@ class PersistentStateIT {
         expected.addAll(sentAfterRestarts);
         assertThat(subjects(clients.readInboxHeaders(USER, PASSWORD))).as("INBOX of " + USER + " over IMAPS " + when)
             .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /**
+     * As {@link #assertEverythingIsThere}, after a {@code kill -9}: the spool hands out again a mail whose delivery was
+     * not yet acknowledged when the JVM died (at least once, never lost), so the mail sent last before the kill may be
+     * appended a second time while the INBOX is read. The read is repeated (an append between SELECT and FETCH fails
+     * it) until every mail is there exactly once, that last one at most twice.
+     */
+    private void assertEverythingIsThereAfterAKill(MailClients clients, String when) throws Exception {
+        assertThat(textValues(clients.webAdminGet("/domains"), null)).as("domains " + when)
+            .containsExactlyInAnyOrder(DOMAIN, "localhost");
+        assertThat(textValues(clients.webAdminGet("/users"), "username")).as("users " + when).containsExactly(USER);
+        List<String> expected = IntStream.range(0, MAILS).mapToObj(i -> "persistent-" + i).collect(Collectors.toList());
+        expected.add("through-the-alias");
+        expected.addAll(sentAfterRestarts);
+        String lastBeforeKill = sentAfterRestarts.get(sentAfterRestarts.size() - 1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            .ignoreExceptionsInstanceOf(MessagingException.class)
+            .untilAsserted(() -> {
+                List<String> read = new ArrayList<>(subjects(clients.readInboxHeaders(USER, PASSWORD)));
+                if (java.util.Collections.frequency(read, lastBeforeKill) == 2) {
+                    read.remove(lastBeforeKill);
+                }
+                assertThat(read).as("INBOX of " + USER + " over IMAPS " + when).containsExactlyInAnyOrderElementsOf(expected);
+            });
     }
 
     /** The JSON array's elements as text, or the text of FIELD of each element. */
