@@ -69,12 +69,16 @@ class PersistentStateIT {
             server.process().destroy();
             server.awaitExit(Duration.ofSeconds(60));
             server.start().awaitStarted();
-            assertEverythingIsThere(clients, "after a clean stop and start");
-            MailClients.InboxNumbers afterStop = numbersAfterOneMore(clients, before, "after-clean-stop");
+            assertEverythingIsThereAfterARestart(clients, "after a clean stop and start", "through-the-alias");
+            MailClients.InboxNumbers afterStart = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(MessagingException.class).until(() -> clients.readInboxNumbers(USER, PASSWORD), n -> true);
+            assertThat(afterStart.uids.subList(0, before.uids.size())).as("UIDs kept after a clean stop").isEqualTo(before.uids);
+            MailClients.InboxNumbers afterStop = numbersAfterOneMore(clients, afterStart, "after-clean-stop");
 
             server.killHard();
             server.start().awaitStarted();
-            assertEverythingIsThereAfterAKill(clients, "after kill -9 and start");
+            assertEverythingIsThereAfterARestart(clients, "after kill -9 and start",
+                sentAfterRestarts.get(sentAfterRestarts.size() - 1));
             MailClients.InboxNumbers afterKill = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptionsInstanceOf(MessagingException.class).until(() -> clients.readInboxNumbers(USER, PASSWORD), n -> true);
             assertThat(afterKill.uids.subList(0, afterStop.uids.size())).as("UIDs kept after kill -9").isEqualTo(afterStop.uids);
@@ -156,25 +160,29 @@ class PersistentStateIT {
     }
 
     /**
-     * As {@link #assertEverythingIsThere}, after a {@code kill -9}: the spool hands out again a mail whose delivery was
-     * not yet acknowledged when the JVM died (at least once, never lost), so the mail sent last before the kill may be
-     * appended a second time while the INBOX is read. The read is repeated (an append between SELECT and FETCH fails
-     * it) until every mail is there exactly once, that last one at most twice.
+     * As {@link #assertEverythingIsThere}, after a restart. The spool may hand out again the mail whose delivery had
+     * not been acknowledged when the JVM stopped (at least once, never lost), so the mail sent last before the stop
+     * ({@code lastBeforeStop}) may be appended a second time while the INBOX is read; an append between SELECT and
+     * FETCH fails the read ("Cannot load header", seen in CI right after a clean restart and after a kill -9), which
+     * is then repeated. Passes when every mail is there exactly once, that last one at most twice;
+     * a second copy is printed, so a CI log shows how often it happens.
      */
-    private void assertEverythingIsThereAfterAKill(MailClients clients, String when) throws Exception {
+    private void assertEverythingIsThereAfterARestart(MailClients clients, String when, String lastBeforeStop) throws Exception {
         assertThat(textValues(clients.webAdminGet("/domains"), null)).as("domains " + when)
             .containsExactlyInAnyOrder(DOMAIN, "localhost");
         assertThat(textValues(clients.webAdminGet("/users"), "username")).as("users " + when).containsExactly(USER);
+        assertThat(textValues(clients.webAdminGet("/address/aliases/" + USER), "source")).as("aliases of " + USER + " " + when)
+            .containsExactly(ALIAS);
         List<String> expected = IntStream.range(0, MAILS).mapToObj(i -> "persistent-" + i).collect(Collectors.toList());
         expected.add("through-the-alias");
         expected.addAll(sentAfterRestarts);
-        String lastBeforeKill = sentAfterRestarts.get(sentAfterRestarts.size() - 1);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .ignoreExceptionsInstanceOf(MessagingException.class)
             .untilAsserted(() -> {
                 List<String> read = new ArrayList<>(subjects(clients.readInboxHeaders(USER, PASSWORD)));
-                if (java.util.Collections.frequency(read, lastBeforeKill) == 2) {
-                    read.remove(lastBeforeKill);
+                if (java.util.Collections.frequency(read, lastBeforeStop) == 2) {
+                    System.out.println("PersistentStateIT: " + when + ", '" + lastBeforeStop + "' is in the INBOX twice");
+                    read.remove(lastBeforeStop);
                 }
                 assertThat(read).as("INBOX of " + USER + " over IMAPS " + when).containsExactlyInAnyOrderElementsOf(expected);
             });
