@@ -70,8 +70,7 @@ class PersistentStateIT {
             server.awaitExit(Duration.ofSeconds(60));
             server.start().awaitStarted();
             assertEverythingIsThereAfterARestart(clients, "after a clean stop and start", "through-the-alias");
-            MailClients.InboxNumbers afterStart = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptionsInstanceOf(MessagingException.class).until(() -> clients.readInboxNumbers(USER, PASSWORD), n -> true);
+            MailClients.InboxNumbers afterStart = settledNumbers(clients);
             assertThat(afterStart.uids.subList(0, before.uids.size())).as("UIDs kept after a clean stop").isEqualTo(before.uids);
             MailClients.InboxNumbers afterStop = numbersAfterOneMore(clients, afterStart, "after-clean-stop");
 
@@ -79,8 +78,7 @@ class PersistentStateIT {
             server.start().awaitStarted();
             assertEverythingIsThereAfterARestart(clients, "after kill -9 and start",
                 sentAfterRestarts.get(sentAfterRestarts.size() - 1));
-            MailClients.InboxNumbers afterKill = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptionsInstanceOf(MessagingException.class).until(() -> clients.readInboxNumbers(USER, PASSWORD), n -> true);
+            MailClients.InboxNumbers afterKill = settledNumbers(clients);
             assertThat(afterKill.uids.subList(0, afterStop.uids.size())).as("UIDs kept after kill -9").isEqualTo(afterStop.uids);
             numbersAfterOneMore(clients, afterKill, "after-kill");
         }
@@ -147,16 +145,31 @@ class PersistentStateIT {
 
     /** Read at once, no waiting: the state must be in the store when the server says it accepts connections. */
     private void assertEverythingIsThere(MailClients clients, String when) throws Exception {
+        assertDomainUserAndAlias(clients, when);
+        assertThat(subjects(clients.readInboxHeaders(USER, PASSWORD))).as("INBOX of " + USER + " over IMAPS " + when)
+            .containsExactlyInAnyOrderElementsOf(expectedSubjects());
+    }
+
+    private static void assertDomainUserAndAlias(MailClients clients, String when) throws Exception {
         assertThat(textValues(clients.webAdminGet("/domains"), null)).as("domains " + when)
             .containsExactlyInAnyOrder(DOMAIN, "localhost");
         assertThat(textValues(clients.webAdminGet("/users"), "username")).as("users " + when).containsExactly(USER);
         assertThat(textValues(clients.webAdminGet("/address/aliases/" + USER), "source")).as("aliases of " + USER + " " + when)
             .containsExactly(ALIAS);
+    }
+
+    /** Every mail sent so far, by subject. */
+    private List<String> expectedSubjects() {
         List<String> expected = IntStream.range(0, MAILS).mapToObj(i -> "persistent-" + i).collect(Collectors.toList());
         expected.add("through-the-alias");
         expected.addAll(sentAfterRestarts);
-        assertThat(subjects(clients.readInboxHeaders(USER, PASSWORD))).as("INBOX of " + USER + " over IMAPS " + when)
-            .containsExactlyInAnyOrderElementsOf(expected);
+        return expected;
+    }
+
+    /** The INBOX's UIDs once a read succeeds (an append racing the read fails it). */
+    private static MailClients.InboxNumbers settledNumbers(MailClients clients) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            .ignoreExceptionsInstanceOf(MessagingException.class).until(() -> clients.readInboxNumbers(USER, PASSWORD), n -> true);
     }
 
     /**
@@ -168,14 +181,8 @@ class PersistentStateIT {
      * a second copy is printed, so a CI log shows how often it happens.
      */
     private void assertEverythingIsThereAfterARestart(MailClients clients, String when, String lastBeforeStop) throws Exception {
-        assertThat(textValues(clients.webAdminGet("/domains"), null)).as("domains " + when)
-            .containsExactlyInAnyOrder(DOMAIN, "localhost");
-        assertThat(textValues(clients.webAdminGet("/users"), "username")).as("users " + when).containsExactly(USER);
-        assertThat(textValues(clients.webAdminGet("/address/aliases/" + USER), "source")).as("aliases of " + USER + " " + when)
-            .containsExactly(ALIAS);
-        List<String> expected = IntStream.range(0, MAILS).mapToObj(i -> "persistent-" + i).collect(Collectors.toList());
-        expected.add("through-the-alias");
-        expected.addAll(sentAfterRestarts);
+        assertDomainUserAndAlias(clients, when);
+        List<String> expected = expectedSubjects();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .ignoreExceptionsInstanceOf(MessagingException.class)
             .untilAsserted(() -> {
