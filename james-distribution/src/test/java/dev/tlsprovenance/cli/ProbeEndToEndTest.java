@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -22,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers;
 import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.pki.TestPki;
+import dev.tlsprovenance.testing.ports.ListenerPorts;
 import picocli.CommandLine;
 
 /**
@@ -87,12 +85,9 @@ class ProbeEndToEndTest {
             + "  </imapserver>\n";
     }
 
+    /** The in-process James binds it later: outside the ephemeral range, see {@link ListenerPorts}. */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ListenerPorts.unused();
     }
 
     private int probe(String imapSecurity, int imapPort, String... extra) {

@@ -2,12 +2,13 @@ package dev.tlsprovenance.distribution;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.tlsprovenance.testing.ports.ListenerPorts;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -247,10 +248,9 @@ final class DistributionProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /** A port for a listener bound later (the server's, a sink's): outside the ephemeral range, see {@link ListenerPorts}. */
+    static int freePort() {
+        return ListenerPorts.unused();
     }
 
     /** What a server started inside target/ leaves behind: never part of a fresh installation. */

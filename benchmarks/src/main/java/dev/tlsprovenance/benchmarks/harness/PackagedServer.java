@@ -1,9 +1,9 @@
 package dev.tlsprovenance.benchmarks.harness;
 
+import dev.tlsprovenance.testing.ports.ListenerPorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -181,11 +181,8 @@ public final class PackagedServer implements AutoCloseable {
         }
     }
 
+    /** The server binds it seconds later: outside the ephemeral range, see {@link ListenerPorts}. */
     private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ListenerPorts.unused();
     }
 }

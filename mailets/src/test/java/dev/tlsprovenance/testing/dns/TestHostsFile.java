@@ -17,7 +17,8 @@ public final class TestHostsFile {
     /** This machine's host name, as the kernel has it ("" when unknown). */
     public static String ownHostName() throws IOException {
         Path kernelName = Path.of("/proc/sys/kernel/hostname");
-        return Files.isReadable(kernelName) ? Files.readString(kernelName).strip()
+        // readAllLines, not readString: on JDK 17 readString returns only the first byte of a /proc/sys file
+        return Files.isReadable(kernelName) ? String.join("", Files.readAllLines(kernelName)).strip()
             : String.valueOf(System.getenv("HOSTNAME")).strip();
     }
 

@@ -4,13 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tlsprovenance.testing.pki.TestCertificate;
 import dev.tlsprovenance.testing.pki.TestTls;
+import dev.tlsprovenance.testing.ports.ListenerPorts;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -332,10 +332,9 @@ public final class PostfixPeer implements AutoCloseable {
         view.setGroup(group);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /** Postfix binds it seconds later: outside the ephemeral range, see {@link ListenerPorts}. */
+    private static int freePort() {
+        return ListenerPorts.unused();
     }
 
     /** What the Postfix instance is: host name, the virtual domain it accepts, TLS on or off and its certificate. */
