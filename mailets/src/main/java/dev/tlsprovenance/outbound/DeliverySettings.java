@@ -25,6 +25,7 @@ final class DeliverySettings {
     private Duration connectionTimeout;
     private Duration readTimeout;
     private int deliveryThreads;
+    private int directFirstAttempts;
     private int maxIdleConnectionsPerHop;
     private Duration idleTimeout;
     private Optional<String> ledger;
@@ -49,6 +50,7 @@ final class DeliverySettings {
         settings.connectionTimeout = params.parse("connectionTimeout", "30s", RetrySchedule::parseDuration);
         settings.readTimeout = params.parse("readTimeout", "2m", RetrySchedule::parseDuration);
         settings.deliveryThreads = params.integer("deliveryThreads", 4, 1);
+        settings.directFirstAttempts = params.integer("directFirstAttempts", 0, 0);
         settings.maxIdleConnectionsPerHop = params.integer("maxIdleConnectionsPerHop", 4, 0);
         settings.idleTimeout = params.parse("idleTimeout", "30s", RetrySchedule::parseDuration);
         String ledger = params.text("ledger", DEFAULT_LEDGER);
@@ -106,6 +108,14 @@ final class DeliverySettings {
 
     int deliveryThreads() {
         return deliveryThreads;
+    }
+
+    /**
+     * How many first attempts may run at once on the mailet container's own threads, before the mail is put into the
+     * outgoing queue (0: none, every mail goes through the queue as with James's RemoteDelivery).
+     */
+    int directFirstAttempts() {
+        return directFirstAttempts;
     }
 
     int maxIdleConnectionsPerHop() {

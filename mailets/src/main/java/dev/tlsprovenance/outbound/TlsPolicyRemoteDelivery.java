@@ -74,7 +74,8 @@ import reactor.core.scheduler.Schedulers;
  * {@code RemoteDelivery}. Recipients are split by domain; each domain's row gives the level
  * ({@code none, may, encrypt, verify, secure, fingerprint}), trust, pins, client certificate and route
  * (the row's smarthosts, else the domain's MX hosts). Mail waits in its own James MailQueue and is retried on the
- * {@code delays} schedule; TLS failures are temporary until {@code maxRetries} is spent, then the remaining
+ * {@code delays} schedule (with {@code directFirstAttempts} N &gt; 0, up to N first attempts at once run on the mailet
+ * container's thread before any queue: the mail then passes one queue, the spool, instead of two); TLS failures are temporary until {@code maxRetries} is spent, then the remaining
  * recipients get an RFC 3464 DSN (5.7.10, 5.7.5, 5.7.30 or the peer's own code) naming the reason. Delivered
  * recipients are never sent again. Every attempt is recorded on the mail (attribute
  * {@code dev.tlsprovenance.outbound}), logged on one line (logger {@code dev.tlsprovenance.outbound.attempts}) and
@@ -98,6 +99,8 @@ import reactor.core.scheduler.Schedulers;
  *     <connectionTimeout>30s</connectionTimeout>
  *     <readTimeout>2m</readTimeout>
  *     <deliveryThreads>4</deliveryThreads>
+ *     <!-- up to N first attempts at once on the container's own threads, without the outgoing queue (default 0) -->
+ *     <directFirstAttempts>4</directFirstAttempts>
  *     <maxIdleConnectionsPerHop>4</maxIdleConnectionsPerHop>
  *     <idleTimeout>30s</idleTimeout>
  *     <ledger>file://var/tls-ledger/outbound.jsonl</ledger>
@@ -166,6 +169,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
     private OwnServerHops ownServer = OwnServerHops.NONE;
     private ScheduledExecutorService heldItems;
     private final SettledRecipients settledRecipients = new SettledRecipients();
+    /** Free slots for first attempts on the mailet container's threads; none unless directFirstAttempts says so. */
+    private java.util.concurrent.Semaphore directAttempts = new java.util.concurrent.Semaphore(0);
     private TlsMetrics metrics = TlsMetrics.NONE;
     private Optional<HealthSubjects> healthSubjects = Optional.empty();
     private Optional<HealthSubjects.OutgoingQueue> waitingMail = Optional.empty();
@@ -223,6 +228,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             settings.loopProcessor(), clock);
         ownServer = ownServerFactory.apply(settings.heloName());
         queue = queueFactory.createQueue(MailQueueName.of(settings.outgoingQueue()));
+        directAttempts = new java.util.concurrent.Semaphore(settings.directFirstAttempts());
         SmtpConnector connector = new SmtpConnector(settings.heloName(), settings.connectionTimeout(), settings.readTimeout(), clock);
         pool = new ConnectionPool(connector, settings.maxIdleConnectionsPerHop(), settings.idleTimeout());
         delivery = new OutboundDelivery(pool, new OutboundTlsCache(clock), clock);
@@ -249,8 +255,8 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             .subscribeOn(dequeueThread)
             .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(deliveryThreads), settings.deliveryThreads())
             .subscribe();
-        LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
-            settings.outgoingQueue(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
+        LOGGER.info("TlsPolicyRemoteDelivery ready: queue={} directFirstAttempts={} delays={} maxRetries={} helo={} ledger={} ledgerRequiredFrom={}",
+            settings.outgoingQueue(), settings.directFirstAttempts(), settings.retrySchedule().delays(), settings.maxRetries(), settings.heloName(),
             ledger.map(l -> l.file().toString()).orElse("none"), settings.ledgerRequiredFrom().map(OutboundLevel::token).orElse("never"));
     }
 
@@ -361,6 +367,50 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         if (mail.getAttribute(ARRIVAL).isEmpty()) {
             mail.setAttribute(new Attribute(ARRIVAL, AttributeValue.of(clock.millis())));
         }
+        if (directAttempts.tryAcquire()) {
+            try {
+                deliverDirectly(mail);
+            } finally {
+                directAttempts.release();
+            }
+            return;
+        }
+        markQueuedAs(mail, newQueueToken());
+        queue.enQueue(mail);
+        mail.setState(Mail.GHOST);
+    }
+
+    /**
+     * The first attempt on the mailet container's own thread ({@code directFirstAttempts}): one queue hop instead of
+     * two for mail that can go at once. The container acknowledges its spool message only after this returns, so the
+     * guarantee is the queued path's: what is not delivered, bounced or re-queued (with its retry delay) by then is
+     * still in the spool, and a crash sends it again (at least once). When the bounce or the re-queue cannot be
+     * stored, the recipients not yet handled go into the outgoing queue as a fresh mail would; when that fails too,
+     * the exception leaves the mail to James (its error processor, else the spool's own retry) with only those
+     * recipients on it, so that no delivered recipient is sent again.
+     */
+    private void deliverDirectly(Mail mail) throws MessagingException {
+        List<String> settled = new ArrayList<>();
+        List<String> recipients = asStrings(new ArrayList<>(mail.getRecipients()));
+        try {
+            deliver(mail, 0, settled);
+            mail.setState(Mail.GHOST);
+            return;
+        } catch (NextStateNotStoredException e) {
+            LOGGER.warn("Mail {}: cannot {} after its first attempt: {}; putting the recipients not yet handled into queue {}",
+                mail.getName(), e.step(), rootCause(e.getCause()), settings.outgoingQueue());
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("Unexpected failure in the first attempt for {}; putting the recipients not yet handled into queue {}",
+                mail.getName(), settings.outgoingQueue(), e);
+        }
+        List<String> unsettled = new ArrayList<>(recipients);
+        unsettled.removeAll(settled);
+        if (unsettled.isEmpty()) {
+            mail.setState(Mail.GHOST);
+            return;
+        }
+        // the attempt count stays: an attempt that was made counts, and the queue's next one is the next attempt
+        mail.setRecipients(toAddresses(unsettled));
         markQueuedAs(mail, newQueueToken());
         queue.enQueue(mail);
         mail.setState(Mail.GHOST);

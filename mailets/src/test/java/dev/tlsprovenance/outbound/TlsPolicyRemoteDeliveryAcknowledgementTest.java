@@ -36,6 +36,8 @@ import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Publisher;
 
 /**
@@ -60,16 +62,18 @@ class TlsPolicyRemoteDeliveryAcknowledgementTest {
         }
     }
 
-    @Test
-    void aFailedRequeueIsRolledBackNeverAcknowledgedAndTheMailIsDeliveredOnceSpaceReturns() throws Exception {
+    @ParameterizedTest(name = "directFirstAttempts={0}")
+    @ValueSource(ints = {0, 4})
+    void aFailedRequeueIsRolledBackNeverAcknowledgedAndTheMailIsDeliveredOnceSpaceReturns(int directFirstAttempts) throws Exception {
         try (TestSmtpPeer peer = partner().replyToRecipient("bob@partner.test", "451 4.3.1 try later").start()) {
-            start(peer, MailetContextDisk.WORKING);
+            start(peer, MailetContextDisk.WORKING, directFirstAttempts);
             diskFull.set(true);
             mailet.service(mail("bob@partner.test"));
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> failedStores.get() >= 2);
-            assertThat(completions).doesNotContain(MailQueue.MailQueueItem.CompletionStatus.SUCCESS)
-                .contains(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            // a direct first attempt's failed re-queue has no queue item to roll back: wait for the queue's own RETRY
+            await().atMost(Duration.ofSeconds(20)).until(() -> failedStores.get() >= 2
+                && completions.contains(MailQueue.MailQueueItem.CompletionStatus.RETRY));
+            assertThat(completions).doesNotContain(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
 
             diskFull.set(false);
             await().atMost(Duration.ofSeconds(20)).until(() -> completions.contains(MailQueue.MailQueueItem.CompletionStatus.SUCCESS));
@@ -80,10 +84,11 @@ class TlsPolicyRemoteDeliveryAcknowledgementTest {
         }
     }
 
-    @Test
-    void afterAPartialDeliveryAFailedRequeueKeepsTheMailButTheDeliveredRecipientIsNeverSentAgain() throws Exception {
+    @ParameterizedTest(name = "directFirstAttempts={0}")
+    @ValueSource(ints = {0, 4})
+    void afterAPartialDeliveryAFailedRequeueKeepsTheMailButTheDeliveredRecipientIsNeverSentAgain(int directFirstAttempts) throws Exception {
         try (TestSmtpPeer peer = partner().replyToRecipient("carol@partner.test", "451 4.3.1 try later").start()) {
-            start(peer, MailetContextDisk.WORKING);
+            start(peer, MailetContextDisk.WORKING, directFirstAttempts);
             diskFull.set(true);
             mailet.service(mail("bob@partner.test", "carol@partner.test"));
 
@@ -99,16 +104,18 @@ class TlsPolicyRemoteDeliveryAcknowledgementTest {
         }
     }
 
-    @Test
-    void aFailedBounceIsRolledBackNeverAcknowledgedAndTheSenderGetsExactlyOneDsnOnceSpaceReturns() throws Exception {
+    @ParameterizedTest(name = "directFirstAttempts={0}")
+    @ValueSource(ints = {0, 4})
+    void aFailedBounceIsRolledBackNeverAcknowledgedAndTheSenderGetsExactlyOneDsnOnceSpaceReturns(int directFirstAttempts) throws Exception {
         try (TestSmtpPeer peer = partner().replyToRecipient("nobody@partner.test", "550 5.1.1 No such user").start()) {
-            start(peer, MailetContextDisk.FULL_WHEN_FLAGGED);
+            start(peer, MailetContextDisk.FULL_WHEN_FLAGGED, directFirstAttempts);
             diskFull.set(true);
             mailet.service(mail("nobody@partner.test", "bob@partner.test"));
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> failedStores.get() >= 4);
-            assertThat(completions).doesNotContain(MailQueue.MailQueueItem.CompletionStatus.SUCCESS)
-                .contains(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            // a direct first attempt's failed re-queue has no queue item to roll back: wait for the queue's own RETRY
+            await().atMost(Duration.ofSeconds(20)).until(() -> failedStores.get() >= 4
+                && completions.contains(MailQueue.MailQueueItem.CompletionStatus.RETRY));
+            assertThat(completions).doesNotContain(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
             assertThat(context.getSentMails()).isEmpty();
 
             diskFull.set(false);
@@ -118,6 +125,59 @@ class TlsPolicyRemoteDeliveryAcknowledgementTest {
             // bob was delivered on the first try and never again, however often the bounce was retried
             assertThat(peer.acceptedTransactions()).hasSize(1);
             assertThat(peer.acceptedTransactions().get(0).recipients()).containsExactly("bob@partner.test");
+        }
+    }
+
+    @Test
+    void aDirectFirstAttemptDeliversBeforeServiceReturnsAndTheMailNeverEntersTheOutgoingQueue() throws Exception {
+        try (TestSmtpPeer peer = partner().start()) {
+            start(peer, MailetContextDisk.WORKING, 1);
+            FakeMail mail = mail("bob@partner.test");
+            mailet.service(mail);
+
+            // no await: the direct attempt is over when service returns (through the queue, it has not even started)
+            assertThat(recipientsSent(peer)).containsExactly(List.of("bob@partner.test"));
+            assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+            assertThat(completions).as("items taken from the outgoing queue").isEmpty();
+        }
+    }
+
+    @Test
+    void aDirectFirstAttemptThatFailsIsRetriedFromTheOutgoingQueue() throws Exception {
+        try (TestSmtpPeer peer = partner().replyToRecipient("bob@partner.test", "451 4.3.1 try later").start()) {
+            start(peer, MailetContextDisk.WORKING, 1);
+            mailet.service(mail("bob@partner.test"));
+
+            assertThat(peer.acceptedTransactions()).isEmpty();
+            assertThat(completions).isEmpty();
+            peer.clearReplies();
+            await().atMost(Duration.ofSeconds(20)).until(() -> peer.acceptedTransactions().size() == 1 && !completions.isEmpty());
+            assertThat(completions).containsExactly(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        }
+    }
+
+    @Test
+    void whileEveryDirectSlotIsBusyTheNextMailGoesThroughTheOutgoingQueue() throws Exception {
+        try (TestSmtpPeer peer = partner().start();
+             java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            // a next hop that accepts the connection and never greets: the one direct slot stays busy until readTimeout
+            start(peer, MailetContextDisk.WORKING, 1, "silent.test outbound=may route=[localhost]:" + silent.getLocalPort() + "\n");
+            java.util.concurrent.CompletableFuture<Void> slow = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    mailet.service(mail("carol@silent.test"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (java.net.Socket held = silent.accept()) {
+                FakeMail mail = mail("bob@partner.test");
+                mailet.service(mail);
+                assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+                await().atMost(Duration.ofSeconds(20)).until(() -> completions.contains(MailQueue.MailQueueItem.CompletionStatus.SUCCESS));
+                assertThat(recipientsSent(peer)).containsExactly(List.of("bob@partner.test"));
+                assertThat(slow).as("the direct attempt to the silent host").isNotDone();
+            }
+            slow.get(20, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
@@ -131,9 +191,13 @@ class TlsPolicyRemoteDeliveryAcknowledgementTest {
         return peer.acceptedTransactions().stream().map(ReceivedTransaction::recipients).collect(java.util.stream.Collectors.toList());
     }
 
-    private void start(TestSmtpPeer peer, MailetContextDisk contextDisk) throws Exception {
+    private void start(TestSmtpPeer peer, MailetContextDisk contextDisk, int directFirstAttempts) throws Exception {
+        start(peer, contextDisk, directFirstAttempts, "");
+    }
+
+    private void start(TestSmtpPeer peer, MailetContextDisk contextDisk, int directFirstAttempts, String moreRows) throws Exception {
         TlsPolicyTable table = TlsPolicyTable.parse("tls-policy.conf", new StringReader(
-            "partner.test outbound=verify ca=" + OutboundFixtures.caBundle() + " route=[localhost]:" + peer.port() + "\n"));
+            "partner.test outbound=verify ca=" + OutboundFixtures.caBundle() + " route=[localhost]:" + peer.port() + "\n" + moreRows));
         MailQueueItemDecoratorFactory recordingCompletions = (item, name) -> new MailQueueItemDecoratorFactory.MailQueueItemDecorator(item) {
             @Override
             public Mail getMail() {
@@ -151,6 +215,7 @@ class TlsPolicyRemoteDeliveryAcknowledgementTest {
         MailetContext mailetContext = contextDisk == MailetContextDisk.WORKING ? context : failingWhileDiskFull(context);
         mailet.init(FakeMailetConfig.builder().mailetName("TlsPolicyRemoteDelivery").mailetContext(mailetContext)
             .setProperty("ledger", "none").setProperty("heloName", OutboundFixtures.HELO).setProperty("delays", "200ms")
+            .setProperty("directFirstAttempts", String.valueOf(directFirstAttempts)).setProperty("readTimeout", "3s")
             .build());
     }
 
