@@ -75,16 +75,16 @@ import reactor.core.scheduler.Schedulers;
  * ({@code none, may, encrypt, verify, secure, fingerprint}), trust, pins, client certificate and route
  * (the row's smarthosts, else the domain's MX hosts). Mail waits in its own James MailQueue and is retried on the
  * {@code delays} schedule (with {@code directFirstAttempts} N &gt; 0, up to N first attempts at once run on the mailet
- * container's thread before any queue: the mail then passes one queue, the spool, instead of two); TLS failures are temporary until {@code maxRetries} is spent, then the remaining
- * recipients get an RFC 3464 DSN (5.7.10, 5.7.5, 5.7.30 or the peer's own code) naming the reason. Delivered
- * recipients are never sent again. Every attempt is recorded on the mail (attribute
- * {@code dev.tlsprovenance.outbound}), logged on one line (logger {@code dev.tlsprovenance.outbound.attempts}) and
- * appended to the JSON-lines ledger ({@link OutboundLedgerLine}: mail, Message-ID, sender, recipients and their
- * outcome, policy row, TLS facts), including attempts that sent nothing ({@code transport=none}: DNS failure, no
- * connection, no STARTTLS). When the ledger cannot be written, recipients whose row's level is
- * {@code ledgerRequiredFrom} or stronger (default {@code encrypt}; {@code never} to switch it off) are not sent:
- * they wait in the queue ({@code 4.3.0}, without using up their retries) until it can, so that no required-TLS
- * delivery happens without its record; the others go on.
+ * container's thread before any queue: the mail then passes one queue, the spool, instead of two); TLS failures are
+ * temporary until {@code maxRetries} is spent, then the remaining recipients get an RFC 3464 DSN (5.7.10, 5.7.5, 5.7.30
+ * or the peer's own code) naming the reason. Delivered recipients are never sent again. Every attempt is recorded on
+ * the mail (attribute {@code dev.tlsprovenance.outbound}), logged on one line (logger
+ * {@code dev.tlsprovenance.outbound.attempts}) and appended to the JSON-lines ledger ({@link OutboundLedgerLine}: mail,
+ * Message-ID, sender, recipients and their outcome, policy row, TLS facts), including attempts that sent nothing
+ * ({@code transport=none}: DNS failure, no connection, no STARTTLS). When the ledger cannot be written, recipients
+ * whose row's level is {@code ledgerRequiredFrom} or stronger (default {@code encrypt}; {@code never} to switch it off)
+ * are not sent: they wait in the queue ({@code 4.3.0}, without using up their retries) until it can, so that no
+ * required-TLS delivery happens without its record; the others go on.
  * Mails for the same next hop share pooled TLS connections. A next hop that is
  * this server itself (one of its SMTP listeners, see {@link OwnServerHops}) is never connected to: its recipients
  * fail at once with 5.4.6 "mail for X loops back to myself" (to {@code loopProcessor} when given).
@@ -375,6 +375,11 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
             }
             return;
         }
+        enqueueForDelivery(mail);
+    }
+
+    /** Into the outgoing queue, taken by a delivery thread as soon as one is free. */
+    private void enqueueForDelivery(Mail mail) throws MessagingException {
         markQueuedAs(mail, newQueueToken());
         queue.enQueue(mail);
         mail.setState(Mail.GHOST);
@@ -411,9 +416,7 @@ public class TlsPolicyRemoteDelivery extends GenericMailet {
         }
         // the attempt count stays: an attempt that was made counts, and the queue's next one is the next attempt
         mail.setRecipients(toAddresses(unsettled));
-        markQueuedAs(mail, newQueueToken());
-        queue.enQueue(mail);
-        mail.setState(Mail.GHOST);
+        enqueueForDelivery(mail);
     }
 
     @Override
