@@ -2,7 +2,6 @@ package dev.tlsprovenance.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,8 +28,8 @@ import picocli.CommandLine;
 class ProbeEndToEndTest {
     private static final TestPki PKI = TestPki.shared();
     private static final String USER = "bob@" + JamesTestServer.LOCAL_DOMAIN;
-    private static final int IMAP_PORT = freePort();
-    private static final int IMAPS_PORT = freePort();
+    private static final int IMAP_PORT = ListenerPorts.unused();
+    private static final int IMAPS_PORT = ListenerPorts.unused();
 
     @RegisterExtension
     static JamesTestServer james = JamesTestServer.builder()
@@ -83,11 +82,6 @@ class ProbeEndToEndTest {
             + "    <plainAuthDisallowed>true</plainAuthDisallowed>\n"
             + "    <gracefulShutdown>false</gracefulShutdown>\n"
             + "  </imapserver>\n";
-    }
-
-    /** The in-process James binds it later: outside the ephemeral range, see {@link ListenerPorts}. */
-    private static int freePort() {
-        return ListenerPorts.unused();
     }
 
     private int probe(String imapSecurity, int imapPort, String... extra) {

@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tlsprovenance.testing.peer.TestSmtpPeer;
 import dev.tlsprovenance.testing.pki.TestPki;
+import dev.tlsprovenance.testing.ports.ListenerPorts;
 
 /**
  * The TLS posture dashboard in a real browser (headless Debian Chromium) against the packaged server after real
@@ -68,7 +69,7 @@ class DashboardBrowserIT {
     static void start() throws Exception {
         HeadlessChromium.requireOrSkip();
         partner = TestSmtpPeer.builder().serverName("mx.partner.test").identity(PKI.peer("mx.partner.test")).start();
-        sinkPort = DistributionProcess.freePort();
+        sinkPort = ListenerPorts.unused();
         sink = new SinkSmtpPeer(sinkPort);
         server = DistributionProcess.installInto(directory.resolve("server"));
         Path conf = server.home().resolve("conf");

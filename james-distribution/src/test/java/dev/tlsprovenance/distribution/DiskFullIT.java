@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tlsprovenance.testing.ports.ListenerPorts;
 import dev.tlsprovenance.testing.smtp.SmtpReply;
 import dev.tlsprovenance.testing.smtp.SmtpTestClient;
 
@@ -45,7 +46,7 @@ class DiskFullIT {
 
     @Test
     void mailWaitingForARetryWhileTheQueueDiskIsFullIsDeliveredExactlyOnceAfterSpaceReturnsAndARestart() throws Exception {
-        int nextHopPort = DistributionProcess.freePort();
+        int nextHopPort = ListenerPorts.unused();
         try (DistributionProcess server = DistributionProcess.installInto(directory)) {
             configure(server.home(), nextHopPort);
             Path store = server.home().resolve("var/store");

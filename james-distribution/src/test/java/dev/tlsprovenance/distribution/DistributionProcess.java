@@ -65,7 +65,7 @@ final class DistributionProcess implements AutoCloseable {
         Files.writeString(policy, forTests);
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (String listener : LISTENERS) {
-            ports.put(listener, freePort());
+            ports.put(listener, ListenerPorts.unused());
         }
         DistributionProcess installed = new DistributionProcess(directory, ports);
         if (TestDatabase.postgresqlRequested()) {
@@ -246,11 +246,6 @@ final class DistributionProcess implements AutoCloseable {
                 process.destroyForcibly().waitFor();
             }
         }
-    }
-
-    /** A port for a listener bound later (the server's, a sink's): outside the ephemeral range, see {@link ListenerPorts}. */
-    static int freePort() {
-        return ListenerPorts.unused();
     }
 
     /** What a server started inside target/ leaves behind: never part of a fresh installation. */

@@ -3,6 +3,8 @@ package dev.tlsprovenance.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tlsprovenance.testing.ports.ListenerPorts;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,7 @@ class DurabilityIT {
 
     @Test
     void acceptedMailSurvivesKillNineAndIsDeliveredExactlyOnceAfterRestart() throws Exception {
-        int nextHopPort = DistributionProcess.freePort();
+        int nextHopPort = ListenerPorts.unused();
         try (DistributionProcess server = DistributionProcess.installInto(directory)) {
             killAndRestartWhileTheNextHopIsDown(server, nextHopPort);
         }

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tlsprovenance.testing.peer.TestSmtpPeer;
 import dev.tlsprovenance.testing.pki.TestPki;
+import dev.tlsprovenance.testing.ports.ListenerPorts;
 
 /**
  * {@code GET /tls/posture} in the packaged server: real mail in (STARTTLS and cleartext, over port 25) and out (over
@@ -59,7 +60,7 @@ class PostureIT {
     static void start() throws Exception {
         partner = TestSmtpPeer.builder().serverName("mx.partner.test").identity(PKI.peer("mx.partner.test")).start();
         stripping = TestSmtpPeer.builder().serverName("mx.stripped.test").withholdStartTls().start();
-        int sinkPort = DistributionProcess.freePort();
+        int sinkPort = ListenerPorts.unused();
         sink = new SinkSmtpPeer(sinkPort);
         server = DistributionProcess.installInto(directory);
         Path conf = server.home().resolve("conf");

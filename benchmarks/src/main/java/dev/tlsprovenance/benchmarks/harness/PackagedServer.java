@@ -40,7 +40,7 @@ public final class PackagedServer implements AutoCloseable {
     private PackagedServer(Path home) {
         this.home = home;
         for (String listener : LISTENERS) {
-            ports.put(listener, freePort());
+            ports.put(listener, ListenerPorts.unused());
         }
     }
 
@@ -179,10 +179,5 @@ public final class PackagedServer implements AutoCloseable {
                 Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
-    }
-
-    /** The server binds it seconds later: outside the ephemeral range, see {@link ListenerPorts}. */
-    private static int freePort() {
-        return ListenerPorts.unused();
     }
 }

@@ -69,7 +69,7 @@ public final class PostfixPeer implements AutoCloseable {
         root.toFile().setReadable(true, false);
         chownToPostfix(data);
         chownToPostfix(mail);
-        this.port = freePort();
+        this.port = ListenerPorts.unused();
         Files.writeString(config.resolve("main.cf"), mainCf(builder, queue, data, mail), StandardCharsets.US_ASCII);
         Files.writeString(config.resolve("master.cf"), masterCf(port) + String.join("", builder.services), StandardCharsets.US_ASCII);
         for (Map.Entry<String, String> file : builder.configFiles.entrySet()) {
@@ -330,11 +330,6 @@ public final class PostfixPeer implements AutoCloseable {
         PosixFileAttributeView view = Files.getFileAttributeView(directory, PosixFileAttributeView.class);
         view.setOwner(user);
         view.setGroup(group);
-    }
-
-    /** Postfix binds it seconds later: outside the ephemeral range, see {@link ListenerPorts}. */
-    private static int freePort() {
-        return ListenerPorts.unused();
     }
 
     /** What the Postfix instance is: host name, the virtual domain it accepts, TLS on or off and its certificate. */
