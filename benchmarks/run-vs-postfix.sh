@@ -5,7 +5,7 @@
 #   JAVA_OPTS="-Dbench.rounds=2 -Dbench.messages=200" benchmarks/run-vs-postfix.sh inbound-1      # a smoke run
 # Options (JAVA_OPTS): bench.rounds (5), bench.messages (2000; 10000 into mailboxes), bench.connections (8; 4 into
 # mailboxes), bench.warmup.messages (500 per server; into mailboxes into one of its own), bench.poll.ms (500), bench.heap (512m, ours).
-# Output: stdout and benchmarks/results/vs-postfix-<date>-<scenario>.txt. Needs root (the Postfix master runs as root).
+# Output: stdout and benchmarks/results/vs-postfix-<UTC start>-<scenario>.txt. Needs root (the Postfix master runs as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/sbin/postfix ]; then

@@ -10,9 +10,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,10 @@ import java.util.function.IntPredicate;
  * Run with {@code benchmarks/run-vs-postfix.sh [scenario...]}; scenarios and options in BENCHMARKS.md.
  */
 public final class VsPostfixBenchmark {
+
+    /** {@code 2026-12-03T1412Z}: sorts by time, and is a valid file name everywhere (no colons). */
+    private static final DateTimeFormatter RESULT_FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HHmm'Z'", Locale.ROOT)
+        .withZone(ZoneOffset.UTC);
     static final String LOCAL_DOMAIN = "bench.test";
     static final String SINK_DOMAIN = "sink.test";
     static final String SINK_HOST = "mx.sink.test";
@@ -57,7 +62,8 @@ public final class VsPostfixBenchmark {
         report.printf(Locale.ROOT, "vs-postfix %s: messages=%d connections=%d messagesPerConnection=%s rounds=%d warmup=%d%s%n",
             scenario.id, messages, connections, scenario.messagesPerConnection == Integer.MAX_VALUE ? "all" : scenario.messagesPerConnection,
             rounds, warmup, scenario.mailboxes > 0 ? " mailboxes=" + scenario.mailboxes : "");
-        report.printf(Locale.ROOT, "started %s  cores=%d  java=%s  postfix=%s  commit=%s  load average %s%n", Instant.now(),
+        Instant loadStartTime = Instant.now();
+        report.printf(Locale.ROOT, "started %s  cores=%d  java=%s  postfix=%s  commit=%s  load average %s%n", loadStartTime,
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), output("/usr/sbin/postconf", "-dh", "mail_version"),
             output("git", "rev-parse", "--short", "HEAD"), ProcessCpu.loadAverage());
         String loadStart = ProcessCpu.loadAverage();
@@ -89,8 +95,11 @@ public final class VsPostfixBenchmark {
         summary(report, scenario, messages, ourResults, postfixResults, loadStart, ProcessCpu.loadAverage());
         Path results = Path.of(System.getProperty("bench.results", "benchmarks/results"));
         Files.createDirectories(results);
-        Path file = results.resolve("vs-postfix-" + LocalDate.now(ZoneOffset.UTC) + "-" + scenario.id + ".txt");
-        Files.write(file, copy.toByteArray());
+        // The start time to the minute is in the name: a second run on the same day must not replace the first,
+        // because paired runs are compared with each other.
+        String started = RESULT_FILE_TIME.format(loadStartTime);
+        Path file = results.resolve("vs-postfix-" + started + "-" + scenario.id + ".txt");
+        Files.write(file, copy.toByteArray(), StandardOpenOption.CREATE_NEW);
         System.out.println("written to " + file);
     }
 
