@@ -134,7 +134,6 @@ class DistributionIT {
         assertThat(message("over-starttls"))
             .containsPattern("Received: from localhost \\(EHLO client\\.example\\.test\\) \\(\\[127\\.0\\.0\\.1\\]\\)\\s+"
                 + "\\(using TLSv1\\.[23] with cipher TLS_\\w+ \\(\\d+/\\d+ bits\\)\\)\\s+"
-                + "\\(no client certificate presented\\)\\s+"
                 + "by localhost \\(JAMES SMTP Server ?\\) with ESMTPS ID \\w+\\s+"
                 + "for <alice@example\\.test>\\s+"
                 + "tls TLS_\\w+;")

@@ -281,9 +281,10 @@ public final class ReceivedLineParser {
     /**
      * James and this project: {@code from name (EHLO helo) ([addr]) (using ...) (certificate comment) by ... (JAMES
      * SMTP Server) with ESMTPS ID x for <rcpt> tls SUITE}. James up to 3.8 never records TLS; 3.9 adds the
-     * {@code using} comment and {@code ESMTPS}; this project adds the certificate comment and the {@code tls} clause
-     * (and writes {@code with SMTP} after HELO, so there the comment, the certificate comment and the clause must
-     * all be present and agree).
+     * {@code using} comment and {@code ESMTPS}; this project adds the {@code tls} clause and, when the client
+     * presented a certificate, the certificate comment (before 3 Dec 2026 also {@code (no client certificate
+     * presented)}). After HELO it writes {@code with SMTP}, so there the {@code using} comment and the clause must
+     * both be present and agree.
      */
     private static FamilyReading readJames(ReceivedSyntax s, FromPart from, List<Integer> tlsComments, String keyword,
                                            boolean tlsKeyword, String tlsSuite, List<String> evidence) {
@@ -305,16 +306,23 @@ public final class ReceivedLineParser {
             return unknown(MtaFamily.JAMES_3_8);
         }
         String certificate = commentAfter(s, placed);
-        boolean ours = certificate != null && TlsClause.isOwnCertificateComment(certificate);
+        boolean ownCertificateComment = certificate != null && TlsClause.isOwnCertificateComment(certificate);
+        // Since 3 Dec 2026 this project writes the certificate comment only when a certificate was presented; without
+        // it, the RFC 8314 tls clause (which James never writes) tells its line from James 3.9's. Either mark is
+        // written by the server, never client text: the HELO and the recipient are neutralised before they reach
+        // the line, and a stock James line they could shape still needs the S keyword or both marks.
+        boolean ours = ownCertificateComment || certificate == null && tlsSuite != null;
         boolean suiteAgrees = tlsSuite == null || tlsSuite.equalsIgnoreCase(clause.cipher);
         boolean heloWithTls = ours && tlsSuite != null && keyword.equals("SMTP");
         if (!suiteAgrees || !tlsKeyword && !heloWithTls || tlsSuite != null && !ours) {
             return unknown(MtaFamily.JAMES_3_8);
         }
         evidence.add(s.text(placed));
-        if (ours) {
+        if (ownCertificateComment) {
             evidence.add(s.text(s.tokenAfter(placed)));
             clause.certificate = TlsClause.certificateComment(certificate);
+        } else if (ours) {
+            clause.certificate = CertificateClaim.NOT_PRESENTED;
         }
         evidence.add("with " + withWords(s, s.clause(ReceivedSyntax.WITH)));
         if (tlsSuite != null) {

@@ -201,12 +201,17 @@ class ReceivedForgeryGeneratorTest {
             FORMS.get("parentheses stripped").apply(hostile),
             hostile.replaceAll("[^A-Za-z0-9.-]", "_"),
             hostile.replace("(", "%28").replace(")", "%29").replace(" ", "%20"));
+        // before 3 Dec 2026 our line said "(no client certificate presented)"; since then it says nothing
+        List<String> lines = new ArrayList<>();
         for (String helo : helos) {
-            String line = "from client.example.test (EHLO " + helo + ") ([192.0.2.10]) (using TLSv1.2 with cipher"
-                + " ECDHE-RSA-AES128-GCM-SHA256 (128/128 bits)) (no client certificate presented) by mx.james.test"
-                + " (JAMES SMTP Server) with ESMTPS ID SMTP-9 for <\"odd (local) part\"@example.test>"
-                + " tls ECDHE-RSA-AES128-GCM-SHA256; Tue, 1 Dec 2026 21:00:00 +0000 (Z)";
-
+            for (String certificateComment : List.of(" (no client certificate presented)", "")) {
+                lines.add("from client.example.test (EHLO " + helo + ") ([192.0.2.10]) (using TLSv1.2 with cipher"
+                    + " ECDHE-RSA-AES128-GCM-SHA256 (128/128 bits))" + certificateComment + " by mx.james.test"
+                    + " (JAMES SMTP Server) with ESMTPS ID SMTP-9 for <\"odd (local) part\"@example.test>"
+                    + " tls ECDHE-RSA-AES128-GCM-SHA256; Tue, 1 Dec 2026 21:00:00 +0000 (Z)");
+            }
+        }
+        for (String line : lines) {
             Hop hop = ReceivedLineParser.parse(line);
 
             assertThat(hop.tls()).as(line).isEqualTo(TlsStatus.YES);
@@ -215,6 +220,18 @@ class ReceivedForgeryGeneratorTest {
             assertThat(hop.cipherIana()).contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
             assertThat(hop.clientCertificate()).isEqualTo(CertificateClaim.NOT_PRESENTED);
             assertThat(hop.fromAddress()).contains("192.0.2.10");
+        }
+    }
+
+    @Test
+    void aJamesLineWithTheTlsClauseButAStrangeCommentAfterTheTlsCommentIsUnknown() {
+        // Our line has nothing or our certificate comment after (using ...); anything else is not ours.
+        for (String comment : List.of("(client did not present a certificate)", "(x)", "(verified yes)")) {
+            String line = "from client.example.test (EHLO client.example.test) ([192.0.2.10]) (using TLSv1.3 with cipher"
+                + " TLS_AES_256_GCM_SHA384 (256/256 bits)) " + comment + " by mx.james.test (JAMES SMTP Server) with ESMTPS"
+                + " ID SMTP-9 for <bob@example.test> tls TLS_AES_256_GCM_SHA384; Tue, 1 Dec 2026 21:00:00 +0000 (Z)";
+
+            assertThat(ReceivedLineParser.parse(line).tls()).as(line).isEqualTo(TlsStatus.UNKNOWN);
         }
     }
 

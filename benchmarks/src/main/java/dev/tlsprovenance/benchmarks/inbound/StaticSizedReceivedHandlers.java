@@ -32,7 +32,6 @@ public class StaticSizedReceivedHandlers implements HandlersPackage {
         protected Collection<Header> headers(SMTPSession session) {
             Header header = new Header("Received", "from localhost (EHLO client.test) ([127.0.0.1])");
             header.add("(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))");
-            header.add("(no client certificate presented)");
             header.add("by mx.james.test (JAMES SMTP Server ) with ESMTPS ID c66d4735");
             header.add("for <bob@james.test>");
             header.add("tls TLS_AES_256_GCM_SHA384;");
