@@ -8,6 +8,7 @@ import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.smtpserver.JamesRcptCmdHandler;
 import org.apache.james.smtpserver.SendMailHandler;
 
 /**
@@ -17,7 +18,9 @@ import org.apache.james.smtpserver.SendMailHandler;
  * {@link TlsRequiredAuthCmdHandler}, which refuses AUTH before TLS where the listener says
  * {@code <auth><requireSSL>true</requireSSL>} (538 5.7.11) instead of checking cleartext credentials, and
  * {@code MailSizeEsmtpExtension} for {@link MailSizeWithEnhancedStatus}, which says {@code 552 5.3.4} also when a
- * message without SIZE= outgrows {@code <maxmessagesize>} during DATA.
+ * message without SIZE= outgrows {@code <maxmessagesize>} during DATA, and {@code JamesRcptCmdHandler} for
+ * {@link RcptOptionsCmdHandler}, which gives the RCPT hooks the parameters after the address (James 3.8.1 fails with
+ * 451 on any repeated word of the argument) and refuses a parameter given twice with 501 5.5.4.
  * Sample {@code smtpserver.xml}:
  * <pre>{@code
  * <smtpserver enabled="true">
@@ -66,6 +69,9 @@ public class TlsProvenanceCoreHandlers implements HandlersPackage {
         }
         if (handler.equals(MailSizeEsmtpExtension.class.getName())) {
             return MailSizeWithEnhancedStatus.class.getName();
+        }
+        if (handler.equals(JamesRcptCmdHandler.class.getName())) {
+            return RcptOptionsCmdHandler.class.getName();
         }
         return handler;
     }

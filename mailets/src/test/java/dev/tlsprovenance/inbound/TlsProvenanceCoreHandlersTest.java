@@ -8,6 +8,7 @@ import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.smtpserver.JamesRcptCmdHandler;
 import org.apache.james.smtpserver.SendMailHandler;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,18 @@ class TlsProvenanceCoreHandlersTest {
         assertThat(handlers).hasSize(core.size() + 1)
             .containsAll(core.stream().filter(handler -> !handler.equals(ReceivedDataLineFilter.class.getName()))
                 .filter(handler -> !handler.equals(AuthCmdHandler.class.getName()))
-                .filter(handler -> !handler.equals(MailSizeEsmtpExtension.class.getName())).collect(java.util.stream.Collectors.toList()));
+                .filter(handler -> !handler.equals(MailSizeEsmtpExtension.class.getName()))
+                .filter(handler -> !handler.equals(JamesRcptCmdHandler.class.getName())).collect(java.util.stream.Collectors.toList()));
+    }
+
+    @Test
+    void swapsJamesRcptForTheOneParsingOnlyTheParametersAfterTheAddressAtTheSamePlace() {
+        List<String> core = new CoreCmdHandlerLoader().getHandlers();
+
+        assertThat(handlers).doesNotContain(JamesRcptCmdHandler.class.getName())
+            .containsOnlyOnce(RcptOptionsCmdHandler.class.getName());
+        assertThat(handlers.indexOf(RcptOptionsCmdHandler.class.getName()))
+            .isEqualTo(core.indexOf(JamesRcptCmdHandler.class.getName()));
     }
 
     @Test
