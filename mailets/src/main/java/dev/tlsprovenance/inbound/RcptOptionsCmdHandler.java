@@ -19,7 +19,7 @@ import org.apache.james.smtpserver.JamesRcptCmdHandler;
  * James's {@code RCPT} command with the parameters its hooks get parsed from the text after the address only.
  * James 3.8.1 builds that map from every space-separated word of the whole argument, {@code TO:<...>} included, into
  * a Guava {@code ImmutableMap}, which throws on the second copy of a word. So a quoted local part that repeats a word
- * ({@code RCPT TO:<"a b b"@example.test>}, legal per RFC 5321) or a parameter given twice ends in {@code 451 Unable to
+ * ({@code RCPT TO:<"a b b c"@example.test>}, legal per RFC 5321) or a parameter given twice ends in {@code 451 Unable to
  * process request}, a temporary refusal the sender retries for days, and an ERROR with a stack trace in the log, as
  * often as any client likes. Here the address reaches the hooks as before and a parameter given twice is refused
  * with {@value #DUPLICATE_CODE} {@code 5.5.4} naming it. Everything else (address syntax, default domain, unsupported

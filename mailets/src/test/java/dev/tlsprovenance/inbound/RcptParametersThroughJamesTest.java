@@ -38,6 +38,7 @@ class RcptParametersThroughJamesTest {
             localParts.add("\"" + quotable + " " + quotable + "\"");
             localParts.add("\"x " + quotable + " y " + quotable + "\"");
             localParts.add("\"" + quotable + " " + quotable + " " + quotable + "\"");
+            localParts.add("\"x " + quotable + " " + quotable + " y\"");
         }
         List<String> refused = new ArrayList<>();
         try (SmtpTestClient client = connect()) {
