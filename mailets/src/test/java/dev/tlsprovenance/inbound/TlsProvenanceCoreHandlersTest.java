@@ -3,6 +3,8 @@ package dev.tlsprovenance.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
@@ -14,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 class TlsProvenanceCoreHandlersTest {
 
-    private final List<String> handlers = new TlsProvenanceCoreHandlers().getHandlers();
+    /** James's handler to the one the package loads in its place. */
+    private static final Map<Class<?>, Class<?>> SWAPS = Map.of(
+        ReceivedDataLineFilter.class, TlsReceivedDataLineFilter.class,
+        AuthCmdHandler.class, TlsRequiredAuthCmdHandler.class,
+        MailSizeEsmtpExtension.class, MailSizeWithEnhancedStatus.class,
+        JamesRcptCmdHandler.class, RcptOptionsCmdHandler.class);
 
-    @Test
-    void swapsTheStockReceivedFilterForOursSoEachHopGetsOneReceivedLine() {
-        assertThat(handlers).doesNotContain(ReceivedDataLineFilter.class.getName())
-            .containsOnlyOnce(TlsReceivedDataLineFilter.class.getName());
-    }
+    private final List<String> handlers = new TlsProvenanceCoreHandlers().getHandlers();
 
     @Test
     void recordsBeforeSendMailHandlerEndsTheMessageHooks() {
@@ -30,42 +33,22 @@ class TlsProvenanceCoreHandlersTest {
 
     @Test
     void keepsEveryOtherCoreHandlerOfTheRunningJames() {
+        List<String> swapped = SWAPS.keySet().stream().map(Class::getName).collect(Collectors.toList());
         List<String> core = new CoreCmdHandlerLoader().getHandlers();
 
         assertThat(handlers).hasSize(core.size() + 1)
-            .containsAll(core.stream().filter(handler -> !handler.equals(ReceivedDataLineFilter.class.getName()))
-                .filter(handler -> !handler.equals(AuthCmdHandler.class.getName()))
-                .filter(handler -> !handler.equals(MailSizeEsmtpExtension.class.getName()))
-                .filter(handler -> !handler.equals(JamesRcptCmdHandler.class.getName())).collect(java.util.stream.Collectors.toList()));
+            .containsAll(core.stream().filter(handler -> !swapped.contains(handler)).collect(Collectors.toList()));
     }
 
+    /** One Received line per hop, AUTH refused before TLS, 552 5.3.4 after DATA too, RCPT parameters after the address. */
     @Test
-    void swapsJamesRcptForTheOneParsingOnlyTheParametersAfterTheAddressAtTheSamePlace() {
+    void swapsEachReplacedJamesHandlerForOursAtTheSamePlace() {
         List<String> core = new CoreCmdHandlerLoader().getHandlers();
-
-        assertThat(handlers).doesNotContain(JamesRcptCmdHandler.class.getName())
-            .containsOnlyOnce(RcptOptionsCmdHandler.class.getName());
-        assertThat(handlers.indexOf(RcptOptionsCmdHandler.class.getName()))
-            .isEqualTo(core.indexOf(JamesRcptCmdHandler.class.getName()));
-    }
-
-    @Test
-    void swapsJamesAuthForTheOneRefusingAuthBeforeTlsAtTheSamePlace() {
-        List<String> core = new CoreCmdHandlerLoader().getHandlers();
-
-        assertThat(handlers).doesNotContain(AuthCmdHandler.class.getName())
-            .containsOnlyOnce(TlsRequiredAuthCmdHandler.class.getName());
-        assertThat(handlers.indexOf(TlsRequiredAuthCmdHandler.class.getName()))
-            .isEqualTo(core.indexOf(AuthCmdHandler.class.getName()));
-    }
-
-    @Test
-    void swapsJamesMailSizeForTheOneWithTheEnhancedStatusAtTheSamePlace() {
-        List<String> core = new CoreCmdHandlerLoader().getHandlers();
-
-        assertThat(handlers).doesNotContain(MailSizeEsmtpExtension.class.getName())
-            .containsOnlyOnce(MailSizeWithEnhancedStatus.class.getName());
-        assertThat(handlers.indexOf(MailSizeWithEnhancedStatus.class.getName()))
-            .isEqualTo(core.indexOf(MailSizeEsmtpExtension.class.getName()));
+        SWAPS.forEach((james, ours) -> {
+            assertThat(core).as(james.getSimpleName()).contains(james.getName());
+            assertThat(handlers).as(james.getSimpleName()).doesNotContain(james.getName()).containsOnlyOnce(ours.getName());
+            // RecordTlsProvenanceHook is the one handler added, right before SendMailHandler, after all of these
+            assertThat(handlers.indexOf(ours.getName())).as(ours.getSimpleName()).isEqualTo(core.indexOf(james.getName()));
+        });
     }
 }
