@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The packaged server with the shipped configuration, changed only where the scenario needs it: the test PKI's
@@ -16,6 +17,8 @@ import java.util.List;
  * default row's {@code outbound=dane} reverted to {@code may} (no DNS lookup leaves the machine, as in the
  * distribution tests' copies), for the relay scenarios a row for the sink's domain with the sink's CA, and for the
  * inbound scenarios local mail discarded after the mailet chain, as Postfix's side does ({@link #discardLocalMail}).
+ * With {@code -Dbench.ours.withoutExtension=true} (inbound scenarios only) the same server runs as stock James
+ * 3.8.1 would ({@link #withoutExtension}), to tell James's share of a gap to Postfix from the extension's.
  */
 final class OurServer implements Contender {
     private static final String PASSWORD = "secret";
@@ -47,6 +50,11 @@ final class OurServer implements Contender {
             Files.writeString(policy, forBenchmark);
             if (scenario.kind == Scenario.Kind.INBOUND) {
                 discardLocalMail(conf.resolve("mailetcontainer.xml"));
+                if (Boolean.getBoolean("bench.ours.withoutExtension")) {
+                    withoutExtension(conf);
+                }
+            } else if (Boolean.getBoolean("bench.ours.withoutExtension")) {
+                throw new IllegalArgumentException("bench.ours.withoutExtension is for the inbound scenarios only (relay needs our delivery)");
             }
             server.environment("JAMES_HEAP", System.getProperty("bench.heap", "512m")).start();
             List<String> users = new ArrayList<>();
@@ -82,6 +90,36 @@ final class OurServer implements Contender {
             throw new IllegalStateException("the shipped " + mailetContainer + " has no " + delivery + " any more");
         }
         Files.writeString(mailetContainer, shipped.replace(delivery, "<mailet match=\"All\" class=\"Null\"/>"));
+    }
+
+    /** A mailet or matcher element of ours, with its parameters. */
+    private static final Pattern OUR_MAILET = Pattern.compile(
+        "\\s*<mailet match=\"[^\"]*\"\\s+class=\"dev\\.tlsprovenance\\.[^\"]*\"(?:/>|>.*?</mailet>)"
+            + "|\\s*<mailet match=\"dev\\.tlsprovenance\\.[^\"]*\"\\s+class=\"[^\"]*\"(?:/>|>.*?</mailet>)", Pattern.DOTALL);
+    private static final Pattern OUR_HOOK = Pattern.compile("\\s*<handler class=\"dev\\.tlsprovenance\\.[^\"]*\"/>");
+
+    /**
+     * The inbound path as stock James 3.8.1 runs it: James's {@code CoreCmdHandlerLoader} instead of
+     * {@code TlsProvenanceCoreHandlers}, none of our hooks, none of our mailets or matchers in any processor (the
+     * inbound scenarios reach none of the error processors or relay). The Guice module stays loaded: its work is per
+     * server, not per mail. Fails when the shipped files no longer look as expected, so a rename cannot turn this
+     * into a silent no-op.
+     */
+    private static void withoutExtension(Path conf) throws java.io.IOException {
+        Path smtp = conf.resolve("smtpserver.xml");
+        String shippedSmtp = Files.readString(smtp);
+        String core = "coreHandlersPackage=\"dev.tlsprovenance.inbound.TlsProvenanceCoreHandlers\"";
+        String stockSmtp = OUR_HOOK.matcher(shippedSmtp.replace(core, "coreHandlersPackage=\"org.apache.james.smtpserver.CoreCmdHandlerLoader\""))
+            .replaceAll("");
+        Path mailets = conf.resolve("mailetcontainer.xml");
+        String shippedMailets = Files.readString(mailets);
+        String stockMailets = OUR_MAILET.matcher(shippedMailets).replaceAll("");
+        if (!shippedSmtp.contains(core) || stockMailets.equals(shippedMailets) || stockSmtp.contains("class=\"dev.tlsprovenance.")
+                || stockMailets.contains("class=\"dev.tlsprovenance.") || stockMailets.contains("match=\"dev.tlsprovenance.")) {
+            throw new IllegalStateException("could not take the extension out of " + smtp + " and " + mailets);
+        }
+        Files.writeString(smtp, stockSmtp);
+        Files.writeString(mailets, stockMailets);
     }
 
     @Override

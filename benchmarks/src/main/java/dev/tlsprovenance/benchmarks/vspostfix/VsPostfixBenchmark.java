@@ -62,6 +62,10 @@ public final class VsPostfixBenchmark {
         report.printf(Locale.ROOT, "vs-postfix %s: messages=%d connections=%d messagesPerConnection=%s rounds=%d warmup=%d%s%n",
             scenario.id, messages, connections, scenario.messagesPerConnection == Integer.MAX_VALUE ? "all" : scenario.messagesPerConnection,
             rounds, warmup, scenario.mailboxes > 0 ? " mailboxes=" + scenario.mailboxes : "");
+        boolean withoutExtension = Boolean.getBoolean("bench.ours.withoutExtension");
+        if (withoutExtension) {
+            report.println("ours: the packaged server with the extension taken out of its SMTP handlers and mailets (bench.ours.withoutExtension)");
+        }
         Instant loadStartTime = Instant.now();
         report.printf(Locale.ROOT, "started %s  cores=%d  java=%s  postfix=%s  commit=%s  load average %s%n", loadStartTime,
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), output("/usr/sbin/postconf", "-dh", "mail_version"),
@@ -98,7 +102,7 @@ public final class VsPostfixBenchmark {
         // The start time to the minute is in the name: a second run on the same day must not replace the first,
         // because paired runs are compared with each other.
         String started = RESULT_FILE_TIME.format(loadStartTime);
-        Path file = results.resolve("vs-postfix-" + started + "-" + scenario.id + ".txt");
+        Path file = results.resolve("vs-postfix-" + started + "-" + scenario.id + (withoutExtension ? "-without-extension" : "") + ".txt");
         Files.write(file, copy.toByteArray(), StandardOpenOption.CREATE_NEW);
         System.out.println("written to " + file);
     }
