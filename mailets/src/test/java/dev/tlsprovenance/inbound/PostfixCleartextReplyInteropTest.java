@@ -63,7 +63,7 @@ class PostfixCleartextReplyInteropTest {
                         .code()).as(postfix.log()).isEqualTo(250);
                 }
                 if ("temporary".equals(cleartextReply)) {
-                    String deferred = postfix.awaitLogLine("said: 450");
+                    String deferred = postfix.awaitLogLineRetryingDeferredMail("said: 450");
                     assertThat(deferred).as(postfix.log()).contains("to=<" + RECIPIENT + ">")
                         .contains("said: 450 4.7.0 Must issue a STARTTLS command first (in reply to RCPT TO command)");
                     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
@@ -72,7 +72,7 @@ class PostfixCleartextReplyInteropTest {
                         .contains("450 4.7.0 Must issue a STARTTLS command first");
                     assertThat(postfix.log()).doesNotContain("status=bounced");
                 } else {
-                    String bounced = postfix.awaitLogLine("said: 530");
+                    String bounced = postfix.awaitLogLineRetryingDeferredMail("said: 530");
                     assertThat(bounced).as(postfix.log()).contains("to=<" + RECIPIENT + ">")
                         .contains("said: 530 5.7.0 Must issue a STARTTLS command first (in reply to RCPT TO command)");
                     String bounce = postfix.awaitMessages(1).get(0);

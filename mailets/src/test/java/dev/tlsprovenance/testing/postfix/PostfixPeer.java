@@ -146,8 +146,33 @@ public final class PostfixPeer implements AutoCloseable {
 
     /** What {@code postqueue -p} lists for this instance: the mail waiting for a retry, with the last reply. */
     public String queue() {
+        return postqueue("-p");
+    }
+
+    /**
+     * Waits for a log line containing {@code text} like {@link #awaitLogLine}, asking Postfix to retry its deferred mail
+     * ({@code postqueue -f}) at every poll, so the wait does not hang on qmgr's back-off scheduling: after a TLS
+     * handshake failure it sometimes left the mail untried for more than 30 s even with one-second back-off times.
+     */
+    public String awaitLogLineRetryingDeferredMail(String text) {
         try {
-            Process postqueue = new ProcessBuilder(POSTQUEUE.toString(), "-c", config.toString(), "-p")
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    if (log().lines().anyMatch(line -> line.contains(text))) {
+                        return true;
+                    }
+                    postqueue("-f");
+                    return false;
+                });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no Postfix log line with \"" + text + "\" within 30 s of retries; the log:\n" + log(), e);
+        }
+        return log().lines().filter(line -> line.contains(text)).findFirst().get();
+    }
+
+    private String postqueue(String option) {
+        try {
+            Process postqueue = new ProcessBuilder(POSTQUEUE.toString(), "-c", config.toString(), option)
                 .redirectErrorStream(true).start();
             String listing = new String(postqueue.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!postqueue.waitFor(30, TimeUnit.SECONDS)) {
@@ -187,8 +212,12 @@ public final class PostfixPeer implements AutoCloseable {
 
     /** Waits for a log line containing {@code text} and returns the first one. */
     public String awaitLogLine(String text) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-            .until(() -> log().lines().anyMatch(line -> line.contains(text)));
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> log().lines().anyMatch(line -> line.contains(text)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no Postfix log line with \"" + text + "\" within 30 s; the log:\n" + log(), e);
+        }
         return log().lines().filter(line -> line.contains(text)).findFirst().get();
     }
 
