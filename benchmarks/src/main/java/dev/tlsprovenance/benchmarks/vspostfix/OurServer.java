@@ -48,12 +48,13 @@ final class OurServer implements Contender {
                     + "  ca=sink-ca.pem  route=[127.0.0.1]:" + sink.port() + "\n";
             }
             Files.writeString(policy, forBenchmark);
+            boolean withoutExtension = Boolean.getBoolean("bench.ours.withoutExtension");
             if (scenario.kind == Scenario.Kind.INBOUND) {
                 discardLocalMail(conf.resolve("mailetcontainer.xml"));
-                if (Boolean.getBoolean("bench.ours.withoutExtension")) {
+                if (withoutExtension) {
                     withoutExtension(conf);
                 }
-            } else if (Boolean.getBoolean("bench.ours.withoutExtension")) {
+            } else if (withoutExtension) {
                 throw new IllegalArgumentException("bench.ours.withoutExtension is for the inbound scenarios only (relay needs our delivery)");
             }
             server.environment("JAMES_HEAP", System.getProperty("bench.heap", "512m")).start();

@@ -66,8 +66,8 @@ public final class VsPostfixBenchmark {
         if (withoutExtension) {
             report.println("ours: the packaged server with the extension taken out of its SMTP handlers and mailets (bench.ours.withoutExtension)");
         }
-        Instant loadStartTime = Instant.now();
-        report.printf(Locale.ROOT, "started %s  cores=%d  java=%s  postfix=%s  commit=%s  load average %s%n", loadStartTime,
+        Instant startTime = Instant.now();
+        report.printf(Locale.ROOT, "started %s  cores=%d  java=%s  postfix=%s  commit=%s  load average %s%n", startTime,
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), output("/usr/sbin/postconf", "-dh", "mail_version"),
             output("git", "rev-parse", "--short", "HEAD"), ProcessCpu.loadAverage());
         String loadStart = ProcessCpu.loadAverage();
@@ -101,7 +101,7 @@ public final class VsPostfixBenchmark {
         Files.createDirectories(results);
         // The start time to the minute is in the name: a second run on the same day must not replace the first,
         // because paired runs are compared with each other.
-        String started = RESULT_FILE_TIME.format(loadStartTime);
+        String started = RESULT_FILE_TIME.format(startTime);
         Path file = results.resolve("vs-postfix-" + started + "-" + scenario.id + (withoutExtension ? "-without-extension" : "") + ".txt");
         Files.write(file, copy.toByteArray(), StandardOpenOption.CREATE_NEW);
         System.out.println("written to " + file);

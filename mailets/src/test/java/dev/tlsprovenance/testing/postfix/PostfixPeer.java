@@ -150,24 +150,12 @@ public final class PostfixPeer implements AutoCloseable {
     }
 
     /**
-     * Waits for a log line containing {@code text} like {@link #awaitLogLine}, asking Postfix to retry its deferred mail
+     * Waits for a log line containing {@code text} like {@link #awaitLogLine(String)}, asking Postfix to retry its deferred mail
      * ({@code postqueue -f}) at every poll, so the wait does not hang on qmgr's back-off scheduling: after a TLS
      * handshake failure it sometimes left the mail untried for more than 30 s even with one-second back-off times.
      */
     public String awaitLogLineRetryingDeferredMail(String text) {
-        try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    if (log().lines().anyMatch(line -> line.contains(text))) {
-                        return true;
-                    }
-                    postqueue("-f");
-                    return false;
-                });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no Postfix log line with \"" + text + "\" within 30 s of retries; the log:\n" + log(), e);
-        }
-        return log().lines().filter(line -> line.contains(text)).findFirst().get();
+        return awaitLogLine(text, Duration.ofSeconds(1), () -> postqueue("-f"));
     }
 
     private String postqueue(String option) {
@@ -212,9 +200,20 @@ public final class PostfixPeer implements AutoCloseable {
 
     /** Waits for a log line containing {@code text} and returns the first one. */
     public String awaitLogLine(String text) {
+        return awaitLogLine(text, Duration.ofMillis(100), () -> { });
+    }
+
+    /** Polls the log for {@code text} for up to 30 s, running {@code betweenPolls} after each poll that missed. */
+    private String awaitLogLine(String text, Duration pollInterval, Runnable betweenPolls) {
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> log().lines().anyMatch(line -> line.contains(text)));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(pollInterval)
+                .until(() -> {
+                    if (log().lines().anyMatch(line -> line.contains(text))) {
+                        return true;
+                    }
+                    betweenPolls.run();
+                    return false;
+                });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("no Postfix log line with \"" + text + "\" within 30 s; the log:\n" + log(), e);
         }
