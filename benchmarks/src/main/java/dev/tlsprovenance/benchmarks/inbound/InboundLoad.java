@@ -7,6 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,11 @@ final class InboundLoad {
     private final String upstreamHeaders = upstreamHeaders(Integer.getInteger("bench.extraHeaderBytes", 0));
     /** {@code bench.bodyBytes} (default 0 = a one-line body): the body's size, in 76-character lines. */
     private final String body = body(Integer.getInteger("bench.bodyBytes", 0));
+    /**
+     * {@code bench.multipart} (default false): the body as most Internet mail is, multipart/alternative with a
+     * text/plain and a text/html part (each half the body, quoted-printable), instead of one text/plain body.
+     */
+    private final boolean multipart = Boolean.getBoolean("bench.multipart");
 
     /** What one measurement found. */
     static final class Result {
@@ -138,8 +145,21 @@ final class InboundLoad {
     }
 
     private void send(SmtpTestClient smtp, int index) throws IOException {
-        expect(smtp.send(SENDER, List.of(RECIPIENT),
-            upstreamHeaders + TestMessages.simple(SENDER, RECIPIENT, "benchmark " + index, body)), 250);
+        String message = multipart ? multipartMessage("benchmark " + index)
+            : TestMessages.simple(SENDER, RECIPIENT, "benchmark " + index, body);
+        expect(smtp.send(SENDER, List.of(RECIPIENT), upstreamHeaders + message), 250);
+    }
+
+    private String multipartMessage(String subject) {
+        String half = body.substring(0, body.length() / 2 - (body.length() / 2) % 76);
+        return "From: <" + SENDER + ">\r\nTo: <" + RECIPIENT + ">\r\nSubject: " + subject + "\r\n"
+            + "Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now()) + "\r\n"
+            + "Message-ID: " + TestMessages.messageId() + "\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/alternative; boundary=\"=_alt_boundary\"\r\n\r\n"
+            + "--=_alt_boundary\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + half
+            + "--=_alt_boundary\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + "<html><body>\r\n" + half + "</body></html>\r\n--=_alt_boundary--\r\n";
     }
 
     private static String body(int bytes) {

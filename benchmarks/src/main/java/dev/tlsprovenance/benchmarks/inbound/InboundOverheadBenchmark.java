@@ -121,7 +121,8 @@ public final class InboundOverheadBenchmark {
             builder.withCoreHandlersPackage(settings.coreHandlersPackage);
         }
         settings.hooks.forEach(builder::withHook);
-        settings.mailets.forEach(mailet -> builder.withMailets("<mailet match=\"All\" class=\"" + mailet + "\"/>"));
+        // First in the root processor, before James's RemoveMimeHeader, where the shipped mailetcontainer.xml has them.
+        settings.mailets.forEach(mailet -> builder.withRootMailets("<mailet match=\"All\" class=\"" + mailet + "\"/>"));
         return builder;
     }
 

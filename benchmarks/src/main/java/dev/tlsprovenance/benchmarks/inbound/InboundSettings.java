@@ -20,7 +20,7 @@ final class InboundSettings {
     final String coreHandlersPackage = System.getProperty("bench.b.coreHandlersPackage", DEFAULT_CORE_HANDLERS).trim();
     /** Extra hook classes for B's handler chain, comma-separated. */
     final List<String> hooks = classes(System.getProperty("bench.b.hooks", ""));
-    /** Mailet classes for B's transport processor (match="All"), comma-separated. */
+    /** Mailet classes for B, first in the root processor (match="All"), comma-separated. */
     final List<String> mailets = classes(System.getProperty("bench.b.mailets", DEFAULT_MAILETS));
 
     private static List<String> classes(String list) {

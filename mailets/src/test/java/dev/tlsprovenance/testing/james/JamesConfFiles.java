@@ -60,13 +60,14 @@ final class JamesConfFiles {
             + "  </smtpserver>\n";
     }
 
-    static String mailetContainer(String postmaster, String transportMailets) {
+    static String mailetContainer(String postmaster, String rootMailets, String transportMailets) {
         return "<?xml version=\"1.0\"?>\n"
             + "<mailetcontainer>\n"
             + "  <context>\n    <postmaster>" + postmaster + "</postmaster>\n  </context>\n"
             + "  <spooler>\n    <threads>4</threads>\n    <errorRepository>" + JamesTestServer.ERROR + "</errorRepository>\n  </spooler>\n"
             + "  <processors enableJmx=\"false\">\n"
             + "    <processor state=\"root\" enableJmx=\"false\">\n"
+            + rootMailets
             + "      <mailet match=\"All\" class=\"ToProcessor\">\n        <processor>transport</processor>\n      </mailet>\n"
             + "    </processor>\n"
             + "    <processor state=\"error\" enableJmx=\"false\">\n"

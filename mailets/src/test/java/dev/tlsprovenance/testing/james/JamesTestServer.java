@@ -64,7 +64,8 @@ import dev.tlsprovenance.testing.pki.TestTls;
  * {@code SendMailHandler} queues the mail. Two servers may run in one JVM: JMX names are unique per instance
  * and the generated mailet container has JMX off (a {@link Builder#withMailetContainer} replacement should
  * say {@code <processors enableJmx="false">} too).
- * The transport processor removes {@code bcc}, runs the test's mailets, then stores every mail in
+ * The root processor runs the test's root mailets ({@link Builder#withRootMailets}), the transport processor removes
+ * {@code bcc}, runs the test's mailets, then stores every mail in
  * {@value #DELIVERED}; mailet errors land in {@value #ERROR}.
  *
  * <p>Without the extension (benchmarks, start-up failure tests): {@link #start()}, {@link #close()},
@@ -339,7 +340,8 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         files.put("smtpserver.xml", JamesConfFiles.smtpServer(instance, settings.helloName, settings.coreHandlersPackage, settings.handlers,
             settings.partnerTrust != null));
         files.put("mailetcontainer.xml", settings.mailetContainer != null ? settings.mailetContainer
-            : JamesConfFiles.mailetContainer("postmaster@" + settings.domains.get(0), settings.transportMailets.toString()));
+            : JamesConfFiles.mailetContainer("postmaster@" + settings.domains.get(0), settings.rootMailets.toString(),
+                settings.transportMailets.toString()));
         files.put("domainlist.xml", JamesConfFiles.domainList(settings.domains));
         files.put("mailrepositorystore.xml", JamesConfFiles.mailRepositoryStore());
         files.put("usersrepository.xml", JamesConfFiles.usersRepository());
@@ -404,6 +406,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
 
     public static final class Builder {
         private final List<String> handlers = new ArrayList<>();
+        private final StringBuilder rootMailets = new StringBuilder();
         private final StringBuilder transportMailets = new StringBuilder();
         private String mailetContainer;
         private final Map<String, String> confFiles = new LinkedHashMap<>();
@@ -441,6 +444,15 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         /** {@code <mailet>} elements inserted in the transport processor before the final ToRepository. */
         public Builder withMailets(String xmlFragment) {
             transportMailets.append(Objects.requireNonNull(xmlFragment)).append('\n');
+            return this;
+        }
+
+        /**
+         * {@code <mailet>} elements first in the root processor, before the transport's {@code RemoveMimeHeader}: the
+         * place the shipped mailetcontainer.xml gives AddTlsProvenanceHeaders (the first mailet to see the mail).
+         */
+        public Builder withRootMailets(String xmlFragment) {
+            rootMailets.append(Objects.requireNonNull(xmlFragment)).append('\n');
             return this;
         }
 
@@ -499,6 +511,7 @@ public final class JamesTestServer implements BeforeAllCallback, AfterAllCallbac
         private Builder copy() {
             Builder copy = new Builder();
             copy.handlers.addAll(handlers);
+            copy.rootMailets.append(rootMailets);
             copy.transportMailets.append(transportMailets);
             copy.mailetContainer = mailetContainer;
             copy.confFiles.putAll(confFiles);
