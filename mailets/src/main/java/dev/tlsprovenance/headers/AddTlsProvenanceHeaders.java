@@ -110,7 +110,10 @@ public class AddTlsProvenanceHeaders extends GenericMailet {
                 message.addHeader(renameTo, value);
             }
         }
-        message.saveChanges();
+        // No saveChanges(): James saves a changed message itself when it next writes it (MimeMessageWrapper.writeTo,
+        // JAMES-1320; javax.mail's MimeMessage.writeTo likewise), and the transport's RemoveMimeHeader, which James
+        // requires on every mail, changes it again anyway. Saving here made javax.mail's updateHeaders run twice per
+        // mail; on multipart mail it parses every part (BENCHMARKS.md, "One saveChanges per mail, not two").
     }
 
     @Override

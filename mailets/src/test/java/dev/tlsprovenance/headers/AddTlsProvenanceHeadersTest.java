@@ -3,13 +3,24 @@ package dev.tlsprovenance.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Stream;
+
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.james.transport.mailets.RemoveMimeHeader;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 import dev.tlsprovenance.mail.TestRecords;
 import dev.tlsprovenance.provenance.ProvenanceHeaderCodec;
@@ -78,6 +89,96 @@ class AddTlsProvenanceHeadersTest {
         mailet(FakeMailetConfig.builder().build()).service(mail);
 
         assertThat(mail.getMessage().getHeader("X-TLS-Provenance")).isNull();
+    }
+
+    /**
+     * Generated over message shapes x hops, as in James: the mailet, then the transport's {@code RemoveMimeHeader bcc}
+     * (James requires it, with {@code match="All"}), then the repository writes the mail. javax.mail's updateHeaders
+     * (which parses every part of a multipart message) runs once, when James writes; it ran twice while the mailet
+     * saved the message itself. What is written has our one stamp and the sent body unchanged.
+     */
+    @TestFactory
+    Stream<DynamicTest> theMessageIsSavedOnceWhenJamesWritesIt() {
+        Map<String, TlsProvenance> hops = Map.of("cleartext", ProvenanceSamples.cleartextInbound(),
+            "starttls with client certificate", ProvenanceSamples.starttlsInboundWithClientCertificate());
+        return hops.entrySet().stream().flatMap(hop -> MessageShapes.SHAPES.entrySet().stream().map(shape ->
+            DynamicTest.dynamicTest(shape.getKey() + ", " + hop.getKey(), () -> {
+                CountingSaves message = new CountingSaves(shape.getValue().getBytes(StandardCharsets.ISO_8859_1));
+                FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
+                TestRecords.recordInbound(mail, hop.getValue());
+
+                mailet(FakeMailetConfig.builder().build()).service(mail);
+                removeBcc().service(mail);
+                String written = new String(bytesOf(mail.getMessage()), StandardCharsets.ISO_8859_1);
+
+                assertThat(message.saves).isEqualTo(1);
+                String[] stamps = mail.getMessage().getHeader("X-TLS-Provenance");
+                assertThat(stamps).hasSize(1);
+                assertThat(ProvenanceHeaderCodec.parse(stamps[0])).isEqualTo(hop.getValue());
+                assertThat(written).contains("X-TLS-Provenance: "
+                    + ProvenanceHeaderFolding.fold("X-TLS-Provenance", ProvenanceHeaderCodec.format(hop.getValue())) + "\r\n");
+                String sent = shape.getValue();
+                assertThat(written.substring(written.indexOf("\r\n\r\n"))).isEqualTo(sent.substring(sent.indexOf("\r\n\r\n")));
+            })));
+    }
+
+    /** A message as James's spool hands it over, counting javax.mail's updateHeaders (the work of saveChanges). */
+    private static final class CountingSaves extends MimeMessageWrapper {
+        int saves;
+
+        CountingSaves(byte[] received) throws MessagingException {
+            super(MimeMessageInputStreamSource.create("received", new ByteArrayInputStream(received)));
+        }
+
+        @Override
+        protected void updateHeaders() throws MessagingException {
+            saves++;
+            super.updateHeaders();
+        }
+    }
+
+    private static RemoveMimeHeader removeBcc() throws MessagingException {
+        RemoveMimeHeader removeBcc = new RemoveMimeHeader();
+        removeBcc.init(FakeMailetConfig.builder().setProperty("name", "bcc").build());
+        return removeBcc;
+    }
+
+    /**
+     * Generated: the same shapes, but the message already carries a copy of the field (forged, any case of the name),
+     * or an earlier mailet changed it: the parsed-header path, which removes the copy and keeps the change.
+     */
+    @TestFactory
+    Stream<DynamicTest> aForgedCopyOrAnEarlierChangeStillEndsWithOneStampOfOurs() {
+        TlsProvenance hop = ProvenanceSamples.starttlsInboundWithClientCertificate();
+        Map<String, String> before = Map.of("forged X-TLS-Provenance", "X-TLS-Provenance: " + FORGED + "\r\n",
+            "forged x-tls-provenance", "x-tls-provenance: " + FORGED + "\r\n",
+            "Bcc removed by an earlier mailet", "Bcc: <hidden@james.test>\r\n");
+        return before.entrySet().stream().flatMap(extra -> MessageShapes.SHAPES.entrySet().stream().map(shape ->
+            DynamicTest.dynamicTest(shape.getKey() + ", " + extra.getKey(), () -> {
+                MimeMessageWrapper message = wrapperOf((extra.getValue() + shape.getValue()).getBytes(StandardCharsets.ISO_8859_1));
+                message.removeHeader("Bcc");
+                FakeMail mail = FakeMail.builder().name("m").mimeMessage(message).build();
+                TestRecords.recordInbound(mail, hop);
+
+                mailet(FakeMailetConfig.builder().build()).service(mail);
+
+                String[] stamps = mail.getMessage().getHeader("X-TLS-Provenance");
+                assertThat(stamps).hasSize(1);
+                assertThat(ProvenanceHeaderCodec.parse(stamps[0])).isEqualTo(hop);
+                String written = new String(bytesOf(mail.getMessage()), StandardCharsets.ISO_8859_1);
+                assertThat(written).doesNotContain(FORGED).doesNotContain("hidden@james.test");
+                assertThat(written).endsWith(shape.getValue().substring(shape.getValue().indexOf("\r\n\r\n")));
+            })));
+    }
+
+    private static MimeMessageWrapper wrapperOf(byte[] received) throws MessagingException {
+        return new MimeMessageWrapper(MimeMessageInputStreamSource.create("received", new ByteArrayInputStream(received)));
+    }
+
+    private static byte[] bytesOf(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toByteArray();
     }
 
     @Test
