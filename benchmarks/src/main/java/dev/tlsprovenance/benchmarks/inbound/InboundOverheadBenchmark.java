@@ -154,7 +154,7 @@ public final class InboundOverheadBenchmark {
         return sorted.get(below) + (sorted.get(above) - sorted.get(below)) * (position - below);
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);
         int middle = sorted.size() / 2;

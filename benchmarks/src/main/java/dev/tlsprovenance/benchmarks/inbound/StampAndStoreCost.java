@@ -74,8 +74,8 @@ public final class StampAndStoreCost {
                 }
                 System.out.printf(Locale.ROOT, "%-26s %8d bytes: without %8.1f us/mail, with %8.1f us/mail (+%.1f us);"
                         + " median per-round ratio %.3f (range %.3f-%.3f)%n",
-                    multipart ? "multipart/alternative" : "text/plain with CTE", message.length, median(without),
-                    median(with), median(with) - median(without), median(ratios), Collections.min(ratios), Collections.max(ratios));
+                    multipart ? "multipart/alternative" : "text/plain with CTE", message.length, InboundOverheadBenchmark.median(without),
+                    InboundOverheadBenchmark.median(with), InboundOverheadBenchmark.median(with) - InboundOverheadBenchmark.median(without), InboundOverheadBenchmark.median(ratios), Collections.min(ratios), Collections.max(ratios));
             }
         }
     }
@@ -146,12 +146,5 @@ public final class StampAndStoreCost {
             }
         });
         return mailet;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(Double::compare);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }
