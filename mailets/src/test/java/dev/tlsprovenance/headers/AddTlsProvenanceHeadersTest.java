@@ -144,8 +144,9 @@ class AddTlsProvenanceHeadersTest {
     }
 
     /**
-     * Generated: the same shapes, but the message already carries a copy of the field (forged, any case of the name),
-     * or an earlier mailet changed it: the parsed-header path, which removes the copy and keeps the change.
+     * Generated: the same shapes with a forged copy of the field (either case of the name) or a change by an earlier
+     * mailet. The mailet no longer saves, so this checks what is written when James saves: our one stamp, no forged
+     * copy, the earlier change kept, the body unchanged.
      */
     @TestFactory
     Stream<DynamicTest> aForgedCopyOrAnEarlierChangeStillEndsWithOneStampOfOurs() {
