@@ -170,7 +170,7 @@ final class InboundLoad {
         return line.repeat(Math.max(1, bytes / line.length()));
     }
 
-    private static String upstreamHeaders(int bytes) {
+    static String upstreamHeaders(int bytes) {
         StringBuilder headers = new StringBuilder();
         for (int hop = 1; headers.length() < bytes; hop++) {
             headers.append("Received: from relay").append(hop).append(".upstream.test (relay").append(hop)

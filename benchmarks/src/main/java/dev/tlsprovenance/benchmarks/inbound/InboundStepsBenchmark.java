@@ -4,8 +4,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Collections;
-import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +16,6 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetConfig;
-import org.apache.mailet.MailetContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -94,7 +92,7 @@ public class InboundStepsBenchmark {
         ourMessage = ("Received: " + receivedFormat.value(hop, Optional.of("EHLO"), Optional.of("bob@james.test")) + "\r\n"
             + BODY_HEADERS).getBytes(StandardCharsets.US_ASCII);
         mailet = new AddTlsProvenanceHeaders(RECORDS);
-        mailet.init(new NoParameters());
+        mailet.init(new BenchmarkMailetConfig("AddTlsProvenanceHeaders", Map.of()));
         sender = new MailAddress("sender@client.test");
         recipient = new MailAddress("bob@james.test");
     }
@@ -190,27 +188,4 @@ public class InboundStepsBenchmark {
             count += len;
         }
     }
-
-    private static final class NoParameters implements MailetConfig {
-        @Override
-        public String getInitParameter(String name) {
-            return null;
-        }
-
-        @Override
-        public Iterator<String> getInitParameterNames() {
-            return Collections.emptyIterator();
-        }
-
-        @Override
-        public MailetContext getMailetContext() {
-            return null;
-        }
-
-        @Override
-        public String getMailetName() {
-            return "AddTlsProvenanceHeaders";
-        }
-    }
-
 }

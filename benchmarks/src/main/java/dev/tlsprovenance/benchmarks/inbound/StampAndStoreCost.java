@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.mail.MessagingException;
 
@@ -17,13 +17,12 @@ import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.james.transport.mailets.RemoveMimeHeader;
 import org.apache.mailet.Mailet;
-import org.apache.mailet.MailetConfig;
-import org.apache.mailet.MailetContext;
 
 import dev.tlsprovenance.benchmarks.BenchmarkMain;
 import dev.tlsprovenance.headers.AddTlsProvenanceHeaders;
 import dev.tlsprovenance.mail.InboundRecords;
 import dev.tlsprovenance.provenance.RecordSeal;
+import dev.tlsprovenance.provenance.TlsProvenance;
 
 /**
  * What a mail costs between the spool and the repository, with and without {@code AddTlsProvenanceHeaders}, in
@@ -37,6 +36,7 @@ import dev.tlsprovenance.provenance.RecordSeal;
 public final class StampAndStoreCost {
     private static final InboundRecords RECORDS =
         new InboundRecords(RecordSeal.of("benchmark record key, 32 bytes or longer".getBytes(StandardCharsets.US_ASCII)));
+    private static final TlsProvenance HOP = InboundStepsBenchmark.hop(Instant.parse("2026-11-29T12:10:45.123Z"));
 
     private StampAndStoreCost() {
     }
@@ -46,8 +46,8 @@ public final class StampAndStoreCost {
     }
 
     private static void run() throws Exception {
-        Mailet stamp = mailet(new AddTlsProvenanceHeaders(RECORDS), null);
-        Mailet removeBcc = mailet(new RemoveMimeHeader(), "bcc");
+        Mailet stamp = mailet(new AddTlsProvenanceHeaders(RECORDS), Map.of());
+        Mailet removeBcc = mailet(new RemoveMimeHeader(), Map.of("name", "bcc"));
         int rounds = Integer.getInteger("bench.rounds", 9);
         System.out.printf(Locale.ROOT, "Stamp and store: rounds=%d java=%s%n", rounds, System.getProperty("java.version"));
         for (boolean multipart : new boolean[] {true, false}) {
@@ -63,19 +63,21 @@ public final class StampAndStoreCost {
                 List<Double> ratios = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     boolean withFirst = round % 2 == 1;
-                    double a = withFirst ? 0 : perMailMicros(message, mails, null, removeBcc);
-                    double b = perMailMicros(message, mails, stamp, removeBcc);
-                    if (withFirst) {
-                        a = perMailMicros(message, mails, null, removeBcc);
+                    double b = withFirst ? perMailMicros(message, mails, stamp, removeBcc) : 0;
+                    double a = perMailMicros(message, mails, null, removeBcc);
+                    if (!withFirst) {
+                        b = perMailMicros(message, mails, stamp, removeBcc);
                     }
                     without.add(a);
                     with.add(b);
                     ratios.add(b / a);
                 }
+                double medianWithout = InboundOverheadBenchmark.median(without);
+                double medianWith = InboundOverheadBenchmark.median(with);
                 System.out.printf(Locale.ROOT, "%-26s %8d bytes: without %8.1f us/mail, with %8.1f us/mail (+%.1f us);"
                         + " median per-round ratio %.3f (range %.3f-%.3f)%n",
-                    multipart ? "multipart/alternative" : "text/plain with CTE", message.length, InboundOverheadBenchmark.median(without),
-                    InboundOverheadBenchmark.median(with), InboundOverheadBenchmark.median(with) - InboundOverheadBenchmark.median(without), InboundOverheadBenchmark.median(ratios), Collections.min(ratios), Collections.max(ratios));
+                    multipart ? "multipart/alternative" : "text/plain with CTE", message.length, medianWithout, medianWith,
+                    medianWith - medianWithout, InboundOverheadBenchmark.median(ratios), Collections.min(ratios), Collections.max(ratios));
             }
         }
     }
@@ -87,7 +89,7 @@ public final class StampAndStoreCost {
                 new ByteArrayInputStream(message)));
             MailImpl mail = MailImpl.builder().name("m" + i).sender("a@client.test").addRecipient("bob@james.test")
                 .mimeMessage(spooled).build();
-            RECORDS.record(mail, InboundStepsBenchmark.hop(Instant.parse("2026-11-29T12:10:45.123Z")));
+            RECORDS.record(mail, HOP);
             if (stamp != null) {
                 stamp.service(mail);
             }
@@ -101,13 +103,7 @@ public final class StampAndStoreCost {
     }
 
     private static byte[] message(boolean multipart, int bodyBytes) {
-        StringBuilder text = new StringBuilder();
-        for (int hop = 1; text.length() < 4000; hop++) {
-            text.append("Received: from relay").append(hop).append(".upstream.test (relay").append(hop)
-                .append(".upstream.test [192.0.2.").append(hop).append("])\r\n        by mx").append(hop)
-                .append(".upstream.test (Postfix) with ESMTPS id 4Q").append(hop).append("Xz1k2LzMd\r\n")
-                .append("        for <bob@james.test>; Sun, 29 Nov 2026 12:00:00 +0000 (UTC)\r\n");
-        }
+        StringBuilder text = new StringBuilder(InboundLoad.upstreamHeaders(4000));
         text.append("From: <a@client.test>\r\nTo: <bob@james.test>\r\nSubject: stamp and store\r\n")
             .append("Date: Sun, 29 Nov 2026 12:10:45 +0000\r\nMessage-ID: <1@client.test>\r\nMIME-Version: 1.0\r\n");
         String lines = ("x".repeat(74) + "\r\n").repeat(bodyBytes / 76 / 2);
@@ -123,28 +119,8 @@ public final class StampAndStoreCost {
         return text.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static Mailet mailet(Mailet mailet, String name) throws MessagingException {
-        mailet.init(new MailetConfig() {
-            @Override
-            public String getInitParameter(String parameter) {
-                return "name".equals(parameter) ? name : null;
-            }
-
-            @Override
-            public Iterator<String> getInitParameterNames() {
-                return name == null ? Collections.emptyIterator() : List.of("name").iterator();
-            }
-
-            @Override
-            public MailetContext getMailetContext() {
-                return null;
-            }
-
-            @Override
-            public String getMailetName() {
-                return mailet.getClass().getSimpleName();
-            }
-        });
+    private static Mailet mailet(Mailet mailet, Map<String, String> parameters) throws MessagingException {
+        mailet.init(new BenchmarkMailetConfig(mailet.getClass().getSimpleName(), parameters));
         return mailet;
     }
 }
