@@ -49,6 +49,11 @@ final class InVmActiveMqBroker {
 
     @Inject
     InVmActiveMqBroker(FileSystem fileSystem) throws Exception {
+        this(fileSystem, QueueBlobFiles.ContentSync.FSYNC);
+    }
+
+    /** {@code contentSync}: how each queued mail's content file is made durable before its JMS message is sent. */
+    InVmActiveMqBroker(FileSystem fileSystem, QueueBlobFiles.ContentSync contentSync) throws Exception {
         KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
         kahaDb.setDirectory(fileSystem.getFile(KAHADB_DIRECTORY));
 
@@ -78,7 +83,7 @@ final class InVmActiveMqBroker {
             }
         };
         connections.setTrustAllPackages(false);
-        connections.setBlobTransferPolicy(blobTransferPolicy(fileSystem));
+        connections.setBlobTransferPolicy(blobTransferPolicy(fileSystem, contentSync));
         // James's queue takes one message at a time; a prefetched message would sit in a consumer's memory, unacked.
         ActiveMQPrefetchPolicy oneAtATime = new ActiveMQPrefetchPolicy();
         oneAtATime.setQueuePrefetch(0);
@@ -100,9 +105,12 @@ final class InVmActiveMqBroker {
         return redelivery;
     }
 
-    /** James's queue writes each mail's content as a file here (a blob message); the JMS message holds envelope and attributes. */
-    private static QueueBlobFiles blobTransferPolicy(FileSystem fileSystem) {
-        QueueBlobFiles blobs = new QueueBlobFiles(fileSystem);
+    /**
+     * James's queue writes each mail's content as a file here (a blob message), synced before the JMS message, which
+     * holds envelope and attributes, goes to KahaDB's journal (synced on every write, ActiveMQ's default).
+     */
+    private static QueueBlobFiles blobTransferPolicy(FileSystem fileSystem, QueueBlobFiles.ContentSync contentSync) {
+        QueueBlobFiles blobs = new QueueBlobFiles(fileSystem, contentSync);
         blobs.setDefaultUploadUrl(BLOB_DIRECTORY);
         return blobs;
     }

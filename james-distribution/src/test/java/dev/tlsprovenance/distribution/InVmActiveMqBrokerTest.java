@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import org.apache.activemq.blob.BlobUploadStrategy;
@@ -39,7 +42,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The distribution's broker with James's own ActiveMQ queue on it, in this JVM: what a rolled-back queue item does,
- * and what the blob store leaves on disk when an upload fails.
+ * that a queued mail's content is synced before the enqueue returns, and what the blob store leaves on disk when an
+ * upload fails.
  */
 class InVmActiveMqBrokerTest {
     @TempDir
@@ -76,6 +80,51 @@ class InVmActiveMqBrokerTest {
         assertThat(queue.getSize()).isZero();
     }
 
+    /** What the file held when it was synced: a sync before the last byte would leave a truncated mail after a crash. */
+    private static final class SyncedBlob {
+        final Path file;
+        final byte[] contentAtSync;
+        final boolean channelOpen;
+
+        SyncedBlob(Path file, byte[] contentAtSync, boolean channelOpen) {
+            this.file = file;
+            this.contentAtSync = contentAtSync;
+            this.channelOpen = channelOpen;
+        }
+    }
+
+    @Test
+    void eachQueuedMailsContentIsSyncedWholeBeforeTheEnqueueReturns() throws Exception {
+        List<SyncedBlob> synced = new CopyOnWriteArrayList<>();
+        QueueBlobFiles.ContentSync recording = (file, channel) -> {
+            synced.add(new SyncedBlob(file, Files.readAllBytes(file), channel.isOpen()));
+            QueueBlobFiles.ContentSync.FSYNC.sync(file, channel);
+        };
+        ManageableMailQueue queue = startQueue("spool-test", recording);
+        String body = "line of the synced mail\r\n".repeat(4000); // ~100 KB: more than one write buffer
+
+        for (int mail = 1; mail <= 3; mail++) {
+            queue.enQueue(MailImpl.builder().name("synced-" + mail).sender("sender@example.test")
+                .addRecipient("bob@remote.test")
+                .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("synced " + mail).setText(body)).build());
+
+            assertThat(synced).as("content syncs once mail %d was enqueued", mail).hasSize(mail);
+            SyncedBlob blob = synced.get(mail - 1);
+            assertThat(blob.channelOpen).as("synced through the channel that wrote it").isTrue();
+            assertThat(blob.file.startsWith(fileSystem().getFile("file://var/store/activemq/blob-transfer").toPath()))
+                .as("%s is a queue blob", blob.file).isTrue();
+            assertThat(new String(blob.contentAtSync, StandardCharsets.US_ASCII))
+                .contains("Subject: synced " + mail).endsWith("line of the synced mail\r\n");
+            assertThat(Files.readAllBytes(blob.file)).as("nothing written after the sync").isEqualTo(blob.contentAtSync);
+        }
+        for (int mail = 1; mail <= 3; mail++) {
+            MailQueue.MailQueueItem item = dequeue(queue);
+            assertThat(item.getMail().getMessage().getSubject()).isEqualTo("synced " + mail);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        }
+        assertThat(synced).as("dequeuing writes no content").hasSize(3);
+    }
+
     @Test
     void aFailedBlobUploadLeavesNoPartialFileAndDeletingTheUnsentBlobIsNoError() throws Exception {
         FileSystem fileSystem = fileSystem();
@@ -109,7 +158,11 @@ class InVmActiveMqBrokerTest {
     }
 
     private ManageableMailQueue startQueue(String name) throws Exception {
-        broker = new InVmActiveMqBroker(fileSystem());
+        return startQueue(name, QueueBlobFiles.ContentSync.FSYNC);
+    }
+
+    private ManageableMailQueue startQueue(String name, QueueBlobFiles.ContentSync contentSync) throws Exception {
+        broker = new InVmActiveMqBroker(fileSystem(), contentSync);
         queues = new ActiveMQMailQueueFactory(broker.connectionFactory(), new RawMailQueueItemDecoratorFactory(),
             new DropWizardMetricFactory(new MetricRegistry()), new NoopGaugeRegistry(), new ActiveMQMetricCollectorNoop());
         queues.setUseJMX(false);
