@@ -233,12 +233,7 @@ class QuietStopIT {
     }
 
     private static SmtpTestClient startTls(int port) throws IOException {
-        SmtpTestClient client = SmtpTestClient.connect("localhost", port);
-        client.ehlo("client.load.test");
-        SmtpReply startTls = client.startTls(CLIENT_TLS);
-        assertThat(startTls.code()).isEqualTo(220);
-        client.ehlo("client.load.test");
-        return client;
+        return SmtpTestClient.connectWithStartTls("localhost", port, "client.load.test", CLIENT_TLS);
     }
 
     private static String message(String subject) {

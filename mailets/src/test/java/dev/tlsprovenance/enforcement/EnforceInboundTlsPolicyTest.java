@@ -68,10 +68,8 @@ class EnforceInboundTlsPolicyTest {
 
     @Test
     void mailOverStartTlsIsDeliveredToProtectedRecipient() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.example.test");
-            client.startTls(PKI.trustingRoot());
-            client.ehlo("client.example.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.example.test", PKI.trustingRoot())) {
             client.send(SENDER, List.of(PROTECTED), TestMessages.simple(SENDER, PROTECTED, "tls"));
         }
         assertThat(james.awaitDeliveredMails(1)).singleElement()
@@ -95,10 +93,8 @@ class EnforceInboundTlsPolicyTest {
 
     @Test
     void matcherSelectsRecipientsByTheirRowsInboundRule() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.example.test");
-            client.startTls(PKI.trustingRoot());
-            client.ehlo("client.example.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.example.test", PKI.trustingRoot())) {
             client.send(SENDER, List.of(PARTNER, UNPROTECTED), TestMessages.simple(SENDER, PARTNER, "matcher"));
         }
         assertThat(james.awaitMailsIn(PARTNER_COPIES, 1)).singleElement()

@@ -85,10 +85,8 @@ class InboundLedgerJamesTest {
     @Test
     void aMailReceivedOverStartTlsIsOneLineWithItsRecordAndEveryRecipientAccepted() throws Exception {
         String messageId = "<" + UUID.randomUUID() + "@inbound.test>";
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.partner.example");
-            client.startTls(PKI.trustingRoot());
-            client.ehlo("client.partner.example");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.partner.example", PKI.trustingRoot())) {
             assertThat(client.send(SENDER, List.of(PROTECTED, UNPROTECTED), message(messageId)).code()).isEqualTo(250);
         }
 

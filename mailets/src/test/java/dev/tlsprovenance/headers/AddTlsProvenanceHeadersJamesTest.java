@@ -70,10 +70,8 @@ class AddTlsProvenanceHeadersJamesTest {
 
     private static DeliveredMail sendAndAwait(JamesTestServer james, String message) throws Exception {
         james.clearDelivered();
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.test");
-            client.startTls(TestPki.shared().trustingRoot());
-            client.ehlo("client.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.test", TestPki.shared().trustingRoot())) {
             assertThat(client.send("a@client.test", List.of(RECIPIENT), message).code()).isEqualTo(250);
         }
         return james.awaitDeliveredMails(1).get(0);

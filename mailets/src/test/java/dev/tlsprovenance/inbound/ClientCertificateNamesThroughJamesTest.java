@@ -90,10 +90,7 @@ class ClientCertificateNamesThroughJamesTest {
     }
 
     private static SmtpTestClient partnerSession(TestCertificate identity) throws Exception {
-        SmtpTestClient client = SmtpTestClient.connect("localhost", james.partnerPort());
-        client.ehlo("mx.partner.test");
-        assertThat(client.startTls(TestTls.builder().identity(identity).trust(PKI.root()).build()).code()).isEqualTo(220);
-        client.ehlo("mx.partner.test");
-        return client;
+        return SmtpTestClient.connectWithStartTls("localhost", james.partnerPort(),
+                "mx.partner.test", TestTls.builder().identity(identity).trust(PKI.root()).build());
     }
 }

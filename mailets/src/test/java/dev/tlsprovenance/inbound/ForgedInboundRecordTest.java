@@ -194,10 +194,8 @@ class ForgedInboundRecordTest {
     }
 
     private static DeliveredMail sendOverStartTls(String recipient, String subject) throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.test");
-            assertThat(client.startTls(PKI.trustingRoot()).code()).isEqualTo(220);
-            client.ehlo("client.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.test", PKI.trustingRoot())) {
             assertThat(client.send(SENDER, List.of(recipient), TestMessages.simple(SENDER, recipient, subject)).code()).isEqualTo(250);
         }
         return james.awaitDeliveredMails(1).get(0);

@@ -52,10 +52,8 @@ class InboundProvenanceEdgeCasesTest {
 
     @Test
     void aTrustedRelayWithAVerifiedCertificateKeepsItsStampBelowOurs() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.partnerPort())) {
-            client.ehlo(RELAY);
-            client.startTls(PKI.clientTls(RELAY));
-            client.ehlo(RELAY);
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.partnerPort(),
+                RELAY, PKI.clientTls(RELAY))) {
             assertThat(client.send("a@partner.test", List.of(RECIPIENT), message(RELAY_STAMP)).code()).isEqualTo(250);
         }
 
@@ -67,10 +65,8 @@ class InboundProvenanceEdgeCasesTest {
 
     @Test
     void theSameStampOverTlsWithoutClientCertificateIsRemoved() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo(RELAY);
-            client.startTls(PKI.trustingRoot());
-            client.ehlo(RELAY);
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                RELAY, PKI.trustingRoot())) {
             assertThat(client.send("a@partner.test", List.of(RECIPIENT), message(RELAY_STAMP)).code()).isEqualTo(250);
         }
 
@@ -82,10 +78,8 @@ class InboundProvenanceEdgeCasesTest {
 
     @Test
     void authenticatedTlsSubmissionIsEsmtpsaAndRecordedAsAuthenticated() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("laptop.test");
-            client.startTls(PKI.trustingRoot());
-            client.ehlo("laptop.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "laptop.test", PKI.trustingRoot())) {
             String plain = Base64.getEncoder().encodeToString(("\0" + USER + "\0secret").getBytes(StandardCharsets.UTF_8));
             assertThat(client.command("AUTH PLAIN " + plain).code()).isEqualTo(235);
             assertThat(client.send(USER, List.of(RECIPIENT), message(null)).code()).isEqualTo(250);

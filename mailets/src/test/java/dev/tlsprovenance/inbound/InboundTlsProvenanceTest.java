@@ -8,7 +8,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import javax.net.ssl.SSLSession;
 
@@ -27,7 +26,6 @@ import dev.tlsprovenance.provenance.VerificationStatus;
 import dev.tlsprovenance.testing.james.DeliveredMail;
 import dev.tlsprovenance.testing.james.JamesTestServer;
 import dev.tlsprovenance.testing.pki.TestPki;
-import dev.tlsprovenance.testing.smtp.SmtpReply;
 import dev.tlsprovenance.testing.smtp.SmtpTestClient;
 
 /**
@@ -74,10 +72,8 @@ class InboundTlsProvenanceTest {
     @Test
     void starttlsSessionIsRecordedAndStampedWithProtocolAndCipher() throws Exception {
         SSLSession clientView;
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.test");
-            assertThat(client.startTls(PKI.trustingRoot()).code()).isEqualTo(220);
-            client.ehlo("client.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.test", PKI.trustingRoot())) {
             clientView = client.sslSession().orElseThrow();
             assertThat(client.send(SENDER, List.of(RECIPIENT), message("over STARTTLS")).code()).isEqualTo(250);
         }
@@ -169,10 +165,8 @@ class InboundTlsProvenanceTest {
     @Test
     void clientCertificateOnThePartnerListenerIsRecordedAsVerified() throws Exception {
         CertificateSummary presented = CertificateSummary.of(PKI.client(CLIENT_NAME).certificate());
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.partnerPort())) {
-            client.ehlo(CLIENT_NAME);
-            assertThat(client.startTls(PKI.clientTls(CLIENT_NAME)).code()).isEqualTo(220);
-            client.ehlo(CLIENT_NAME);
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.partnerPort(),
+                CLIENT_NAME, PKI.clientTls(CLIENT_NAME))) {
             assertThat(client.send(SENDER, List.of(RECIPIENT), message("mutual TLS")).code()).isEqualTo(250);
         }
 
@@ -195,10 +189,8 @@ class InboundTlsProvenanceTest {
     @Test
     void everyMailOfAReusedMutualTlsConnectionCarriesTheCertificateAndItsOwnTime() throws Exception {
         CertificateSummary presented = CertificateSummary.of(PKI.client(CLIENT_NAME).certificate());
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.partnerPort())) {
-            client.ehlo(CLIENT_NAME);
-            assertThat(client.startTls(PKI.clientTls(CLIENT_NAME)).code()).isEqualTo(220);
-            client.ehlo(CLIENT_NAME);
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.partnerPort(),
+                CLIENT_NAME, PKI.clientTls(CLIENT_NAME))) {
             assertThat(client.send(SENDER, List.of(RECIPIENT), message("first on the connection")).code()).isEqualTo(250);
             assertThat(client.send(SENDER, List.of(RECIPIENT), message("second on the connection")).code()).isEqualTo(250);
         }
@@ -237,10 +229,8 @@ class InboundTlsProvenanceTest {
 
     @Test
     void recordOfARealDeliveredMailSurvivesTheJsonRoundTripOfJamesQueues() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.partnerPort())) {
-            client.ehlo(CLIENT_NAME);
-            client.startTls(PKI.clientTls(CLIENT_NAME));
-            client.ehlo(CLIENT_NAME);
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.partnerPort(),
+                CLIENT_NAME, PKI.clientTls(CLIENT_NAME))) {
             assertThat(client.send(SENDER, List.of(RECIPIENT), message("json")).code()).isEqualTo(250);
         }
 

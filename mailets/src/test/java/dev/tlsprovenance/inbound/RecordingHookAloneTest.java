@@ -26,10 +26,8 @@ class RecordingHookAloneTest {
 
     @Test
     void recordsTheHopAndLeavesJamesOwnSingleReceivedLine() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.test");
-            client.startTls(TestPki.shared().trustingRoot());
-            client.ehlo("client.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.test", TestPki.shared().trustingRoot())) {
             assertThat(client.send("a@sender.test", List.of("bob@" + JamesTestServer.LOCAL_DOMAIN),
                 "Subject: alone\r\n\r\nHello.\r\n").code()).isEqualTo(250);
         }

@@ -93,10 +93,8 @@ class RequireTlsForNamespacesHookTest {
 
     @Test
     void protectedRecipientAcceptedAfterStartTls() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.example.test");
-            client.startTls(PKI.trustingRoot());
-            client.ehlo("client.example.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.example.test", PKI.trustingRoot())) {
             assertThat(client.mailFrom("sender@example.test").code()).isEqualTo(250);
             assertThat(client.rcptTo(PROTECTED).code()).isEqualTo(250);
             assertThat(client.rcptTo(SUFFIX_PROTECTED).code()).isEqualTo(250);
@@ -130,20 +128,16 @@ class RequireTlsForNamespacesHookTest {
 
     @Test
     void protectedSenderAcceptedAfterStartTls() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("edge.microsoftonline.test");
-            client.startTls(PKI.trustingRoot());
-            client.ehlo("edge.microsoftonline.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "edge.microsoftonline.test", PKI.trustingRoot())) {
             assertThat(client.mailFrom(PROTECTED).code()).isEqualTo(250);
         }
     }
 
     @Test
     void clientCertificateNamespaceRefusesTlsWithoutCertificate() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("mx.partner.test");
-            client.startTls(PKI.trustingRoot());
-            client.ehlo("mx.partner.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "mx.partner.test", PKI.trustingRoot())) {
             client.mailFrom("sender@example.test");
             SmtpReply refused = client.rcptTo(PARTNER);
             assertThat(refused.code()).isEqualTo(550);
@@ -210,11 +204,8 @@ class RequireTlsForNamespacesHookTest {
     }
 
     private static SmtpTestClient partnerSession(TestCertificate identity) throws Exception {
-        SmtpTestClient client = SmtpTestClient.connect("localhost", james.partnerPort());
-        client.ehlo("mx.partner.test");
-        client.startTls(clientTls(identity));
-        client.ehlo("mx.partner.test");
-        return client;
+        return SmtpTestClient.connectWithStartTls("localhost", james.partnerPort(),
+                "mx.partner.test", clientTls(identity));
     }
 
     static TestTls clientTls(TestCertificate identity) {

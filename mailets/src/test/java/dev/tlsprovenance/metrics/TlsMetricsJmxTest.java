@@ -39,10 +39,8 @@ class TlsMetricsJmxTest {
     @Test
     void inboundMailsAndRefusalsAreCountedAsJmxMeters() throws Exception {
         String to = "bob@" + JamesTestServer.LOCAL_DOMAIN;
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            client.ehlo("client.test");
-            client.startTls(TestPki.shared().trustingRoot());
-            client.ehlo("client.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.test", TestPki.shared().trustingRoot())) {
             assertThat(client.send("a@sender.test", List.of(to), TestMessages.simple("a@sender.test", to, "starttls")).code())
                 .isEqualTo(250);
         }

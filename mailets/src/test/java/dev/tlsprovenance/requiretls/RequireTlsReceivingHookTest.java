@@ -128,10 +128,7 @@ class RequireTlsReceivingHookTest {
     }
 
     private static SmtpTestClient tlsSession() throws Exception {
-        SmtpTestClient client = SmtpTestClient.connect("localhost", james.smtpPort());
-        client.ehlo("client.example.test");
-        client.startTls(PKI.trustingRoot());
-        client.ehlo("client.example.test");
-        return client;
+        return SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.example.test", PKI.trustingRoot());
     }
 }

@@ -117,10 +117,8 @@ class WantClientAuthListenerTest {
 
     @Test
     void clientWithoutCertificateStillGetsInForOtherNamespaces() throws Exception {
-        try (SmtpTestClient client = SmtpTestClient.connect("localhost", james.listenerPorts().get(0))) {
-            client.ehlo("client.example.test");
-            assertThat(client.startTls(PKI.trustingRoot()).code()).isEqualTo(220);
-            client.ehlo("client.example.test");
+        try (SmtpTestClient client = SmtpTestClient.connectWithStartTls("localhost", james.listenerPorts().get(0),
+                "client.example.test", PKI.trustingRoot())) {
             client.mailFrom("sender@example.test");
             SmtpReply refused = client.rcptTo(PARTNER);
             assertThat(refused.code()).isEqualTo(550);
@@ -185,11 +183,8 @@ class WantClientAuthListenerTest {
     }
 
     private static SmtpTestClient startTls(TestCertificate identity) throws Exception {
-        SmtpTestClient client = SmtpTestClient.connect("localhost", james.listenerPorts().get(0));
-        client.ehlo("mx.partner.test");
-        assertThat(client.startTls(clientTls(identity)).code()).isEqualTo(220);
-        client.ehlo("mx.partner.test");
-        return client;
+        return SmtpTestClient.connectWithStartTls("localhost", james.listenerPorts().get(0),
+                "mx.partner.test", clientTls(identity));
     }
 
     private static TestTls clientTls(TestCertificate identity) {

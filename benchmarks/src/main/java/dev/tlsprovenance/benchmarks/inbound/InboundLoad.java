@@ -137,11 +137,7 @@ final class InboundLoad {
     }
 
     private SmtpTestClient startTls(JamesTestServer james) throws IOException {
-        SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.smtpPort());
-        expect(smtp.ehlo("client.test"), 250);
-        expect(smtp.startTls(clientTls), 220);
-        expect(smtp.ehlo("client.test"), 250);
-        return smtp;
+        return SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(), "client.test", clientTls);
     }
 
     private void send(SmtpTestClient smtp, int index) throws IOException {

@@ -129,10 +129,8 @@ public final class InboundOverheadBenchmark {
     /** One mail through each server before measuring, so a mis-configured B cannot pass for a fast one. */
     private static void showWhatEachServerAdds(JamesTestServer james, String label) throws Exception {
         james.clearDelivered();
-        try (SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.smtpPort())) {
-            smtp.ehlo("client.test");
-            smtp.startTls(TestPki.shared().trustingRoot());
-            smtp.ehlo("client.test");
+        try (SmtpTestClient smtp = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(),
+                "client.test", TestPki.shared().trustingRoot())) {
             smtp.send("sender@client.test", List.of("bob@james.test"),
                 TestMessages.simple("sender@client.test", "bob@james.test", "check"));
             smtp.quit();

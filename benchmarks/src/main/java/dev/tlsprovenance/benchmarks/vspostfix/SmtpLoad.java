@@ -59,10 +59,7 @@ final class SmtpLoad {
     private void session(int port, int messages, AtomicInteger next, long[] acceptedAt, String subject) throws Exception {
         int index = next.getAndIncrement();
         while (index < messages) {
-            try (SmtpTestClient smtp = SmtpTestClient.connect("localhost", port)) {
-                expect(smtp.ehlo("client.test"), 250, "EHLO");
-                expect(smtp.startTls(tls), 220, "STARTTLS");
-                expect(smtp.ehlo("client.test"), 250, "EHLO after STARTTLS");
+            try (SmtpTestClient smtp = SmtpTestClient.connectWithStartTls("localhost", port, "client.test", tls)) {
                 for (int sent = 0; index < messages && sent < perConnection; sent++) {
                     String to = recipient.apply(index);
                     SmtpReply reply = smtp.send(SENDER, List.of(to), TestMessages.simple(SENDER, to, subject + " " + index));

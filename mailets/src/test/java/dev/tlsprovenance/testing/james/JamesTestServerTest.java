@@ -102,10 +102,8 @@ class JamesTestServerTest {
 
     @Test
     void partnerListenerAcceptsAClientCertificate() throws Exception {
-        try (SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.partnerPort())) {
-            smtp.ehlo("partner.test");
-            smtp.startTls(PKI.clientTls("partner.test"));
-            smtp.ehlo("partner.test");
+        try (SmtpTestClient smtp = SmtpTestClient.connectWithStartTls("localhost", james.partnerPort(),
+                "partner.test", PKI.clientTls("partner.test"))) {
 
             SmtpReply accepted = smtp.send("alice@partner.test", List.of("bob@james.test"),
                 TestMessages.simple("alice@partner.test", "bob@james.test", "mutual tls"));

@@ -24,10 +24,8 @@ import dev.tlsprovenance.testing.pki.TestTls;
  * retried or hidden, and odd sequences are possible ({@link #write(String)} then {@link #readReply()}).
  *
  * <pre>{@code
- * try (SmtpTestClient smtp = SmtpTestClient.connect("localhost", james.smtpPort())) {
- *     smtp.ehlo("client.test");
- *     smtp.startTls(TestPki.shared().trustingRoot());
- *     smtp.ehlo("client.test");
+ * try (SmtpTestClient smtp = SmtpTestClient.connectWithStartTls("localhost", james.smtpPort(), "client.test",
+ *         TestPki.shared().trustingRoot())) {
  *     smtp.mailFrom("alice@client.test");
  *     smtp.rcptTo("bob@james.test");
  *     SmtpReply accepted = smtp.data(TestMessages.simple("alice@client.test", "bob@james.test", "hello"));
@@ -78,6 +76,31 @@ public final class SmtpTestClient implements AutoCloseable {
             throw e;
         }
         return new SmtpTestClient(host, port, socket);
+    }
+
+    /**
+     * The usual start of a TLS session: {@link #connect}, EHLO, STARTTLS with {@code tls} (which may carry a client
+     * identity), EHLO again. A reply other than 250 to either EHLO or 220 to STARTTLS closes the connection and
+     * throws, naming the step and the reply; a failed handshake throws its own exception. Tests that look at one of
+     * these replies, or expect a step to fail, do the steps themselves.
+     */
+    public static SmtpTestClient connectWithStartTls(String host, int port, String ehloName, TestTls tls) throws IOException {
+        SmtpTestClient client = connect(host, port);
+        try {
+            client.expect("EHLO", client.ehlo(ehloName), 250);
+            client.expect("STARTTLS", client.startTls(tls), 220);
+            client.expect("EHLO after STARTTLS", client.ehlo(ehloName), 250);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private void expect(String step, SmtpReply reply, int code) throws IOException {
+        if (reply.code() != code) {
+            throw new IOException(step + " to " + host + ":" + port + ": expected " + code + ", got " + reply);
+        }
     }
 
     public SmtpReply greeting() {
