@@ -4,8 +4,9 @@
 #   benchmarks/run-vs-postfix.sh relay-reuse inbound-50
 #   JAVA_OPTS="-Dbench.rounds=2 -Dbench.messages=200" benchmarks/run-vs-postfix.sh inbound-1      # a smoke run
 # Options (JAVA_OPTS): bench.rounds (5), bench.messages (2000; 10000 into mailboxes), bench.connections (8; 4 into
-# mailboxes), bench.warmup.messages (500: a chunk, repeated per server until the rate is flat; into mailboxes one chunk
-#   into a mailbox of its own), bench.warmup.maxChunks (8), bench.poll.ms (500), bench.heap (512m, ours),
+# mailboxes), bench.warmup.messages (500: a chunk, repeated per server until the rate is flat and JIT compiling is at most
+#   bench.warmup.maxJitShare (0.05) of our CPU; into mailboxes one chunk
+#   into a mailbox of its own), bench.warmup.maxChunks (100), bench.poll.ms (500), bench.heap (512m, ours),
 # bench.ours.withoutExtension (false: inbound scenarios with stock James's handlers and mailets, to size the extension's share).
 # Output: stdout and benchmarks/results/vs-postfix-<UTC start>-<scenario>.txt. Needs root (the Postfix master runs as root).
 set -euo pipefail

@@ -16,6 +16,10 @@ final class InboundSettings {
     final int warmupMessages = Integer.getInteger("bench.warmup.messages", 1500);
     /** Warm-up cycles, alternating A and B: the JIT needs tens of thousands of SMTP commands. */
     final int warmupCycles = Integer.getInteger("bench.warmup.cycles", 3);
+    /** More cycles after those while the JIT compiler threads used more than this share of the JVM's CPU in one. */
+    final double warmupMaxJitShare = Double.parseDouble(System.getProperty("bench.warmup.maxJitShare", "0.05"));
+    /** The warm-up ends after this many cycles even if the JIT is still busy (the output then shows its share). */
+    final int warmupMaxCycles = Integer.getInteger("bench.warmup.maxCycles", 40);
     /** B's core handler package; empty = James's stock CoreCmdHandlerLoader. */
     final String coreHandlersPackage = System.getProperty("bench.b.coreHandlersPackage", DEFAULT_CORE_HANDLERS).trim();
     /** Extra hook classes for B's handler chain, comma-separated. */
@@ -38,6 +42,7 @@ final class InboundSettings {
     @Override
     public String toString() {
         return "rounds=" + rounds + " newConnection.messages=" + newConnectionMessages
-            + " reused.messages=" + reusedMessages + " warmup.messages=" + warmupMessages + " warmup.cycles=" + warmupCycles;
+            + " reused.messages=" + reusedMessages + " warmup.messages=" + warmupMessages + " warmup.cycles=" + warmupCycles
+            + " warmup.maxJitShare=" + warmupMaxJitShare + " warmup.maxCycles=" + warmupMaxCycles;
     }
 }

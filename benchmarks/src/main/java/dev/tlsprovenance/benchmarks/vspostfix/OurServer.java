@@ -57,7 +57,9 @@ final class OurServer implements Contender {
             } else if (withoutExtension) {
                 throw new IllegalArgumentException("bench.ours.withoutExtension is for the inbound scenarios only (relay needs our delivery)");
             }
-            server.environment("JAMES_HEAP", System.getProperty("bench.heap", "512m")).start();
+            server.environment("JAMES_HEAP", System.getProperty("bench.heap", "512m"))
+                .javaOptions(" " + System.getProperty("bench.ours.javaOpts", "").trim())
+                .start();
             List<String> users = new ArrayList<>();
             if (scenario.users() > 0) {
                 server.webAdminPut("/domains/" + VsPostfixBenchmark.LOCAL_DOMAIN, null);

@@ -2,6 +2,7 @@ package dev.tlsprovenance.benchmarks.vspostfix;
 
 import dev.tlsprovenance.benchmarks.BenchmarkMain;
 import dev.tlsprovenance.benchmarks.harness.ProcessCpu;
+import dev.tlsprovenance.benchmarks.harness.ThreadCpu;
 import dev.tlsprovenance.testing.peer.TestSmtpPeer;
 import dev.tlsprovenance.testing.pki.TestPki;
 
@@ -16,8 +17,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
@@ -122,14 +126,23 @@ public final class VsPostfixBenchmark {
         Measurement theirs = oursFirst ? secondResult : firstResult;
         ourResults.add(our);
         postfixResults.add(theirs);
-        report.printf(Locale.ROOT, "round %d (%s first)  ours %8.1f msg/s %7.2f ms CPU/msg   postfix %8.1f msg/s %7.2f ms CPU/msg   ours/postfix %.2f  CPU ours/postfix %.2f%s%s  load %s%n",
-            round, first.name(), our.messagesPerSecond(), our.cpuMillisPerMessage(), theirs.messagesPerSecond(), theirs.cpuMillisPerMessage(),
+        report.printf(Locale.ROOT, "round %d (%s first)  ours %8.1f msg/s %7.2f ms CPU/msg (JIT %.2f)   postfix %8.1f msg/s %7.2f ms CPU/msg   ours/postfix %.2f  CPU ours/postfix %.2f%s%s  load %s%n",
+            round, first.name(), our.messagesPerSecond(), our.cpuMillisPerMessage(), our.jitMillisPerMessage(), theirs.messagesPerSecond(), theirs.cpuMillisPerMessage(),
             our.messagesPerSecond() / theirs.messagesPerSecond(), our.cpuMillisPerMessage() / theirs.cpuMillisPerMessage(),
             scenario.kind == Scenario.Kind.MAILBOX ? String.format(Locale.ROOT, "   first/last window msg/s ours %.0f/%.0f postfix %.0f/%.0f",
                 our.firstWindowPerSecond(), our.lastWindowPerSecond(), theirs.firstWindowPerSecond(), theirs.lastWindowPerSecond()) : "",
             scenario.kind == Scenario.Kind.RELAY ? String.format(Locale.ROOT, "   sink connections (full handshakes) ours %d (%d) postfix %d (%d)",
                 our.sinkConnections(), our.sinkFullHandshakes(), theirs.sinkConnections(), theirs.sinkFullHandshakes()) : "",
             ProcessCpu.loadAverage());
+        report.printf(Locale.ROOT, "         ours CPU ms/msg by stage: %s%n", stages(our));
+    }
+
+    /** {@code smtp 0.62  spool 1.10 ...}: a measurement's CPU per message by {@link ThreadCpu} stage. */
+    private static String stages(Measurement measurement) {
+        return measurement.stageMillisPerMessage().entrySet().stream()
+            .sorted(Map.Entry.comparingByKey(Comparator.comparingInt(ThreadCpu.STAGES::indexOf)))
+            .map(stage -> String.format(Locale.ROOT, "%s %.2f", stage.getKey(), stage.getValue()))
+            .collect(Collectors.joining("  "));
     }
 
     /**
@@ -145,26 +158,33 @@ public final class VsPostfixBenchmark {
 
     /**
      * Warm-up for the relay and inbound scenarios: chunks of {@code chunk} mails, each timed as a round is, until a
-     * chunk is no more than 5 % faster than the one before it ({@link #FLAT_WITHIN}: the JIT has compiled what the
-     * rounds run), at least two chunks and at most {@code bench.warmup.maxChunks} (8). A fixed warm-up left our rate
-     * rising from round 1 to round 3 even after 2,000 mails, which put a trend into the per-round ratios.
+     * chunk is no more than 5 % faster than the one before it ({@link #FLAT_WITHIN}) <em>and</em> our JIT compiler
+     * threads used at most {@code bench.warmup.maxJitShare} (5 %) of the CPU of both (one quiet chunk was often
+     * followed by a busy one: C2 works through a queue); at least two chunks, at most
+     * {@code bench.warmup.maxChunks} (100). The rate alone was not enough: on 4 Dec a warm-up that stopped at a flat
+     * rate after 3,000 mails left C2 compiling at 35-40 % of our CPU through every round (James is large; it took
+     * about 30,000 relayed mails to fall to 5 %), so the rounds timed a young JVM, not the server a deployment runs.
      */
     private static void warmUpUntilFlat(PrintStream report, Scenario scenario, Contender server, SmtpLoad warmUpLoad,
             TestSmtpPeer sink, int chunk) throws Exception {
         if (chunk <= 0) {
             return;
         }
-        int maxChunks = Math.max(2, Integer.getInteger("bench.warmup.maxChunks", 8));
-        List<Double> rates = new ArrayList<>();
+        int maxChunks = Math.max(2, Integer.getInteger("bench.warmup.maxChunks", 100));
+        double maxJitShare = Double.parseDouble(System.getProperty("bench.warmup.maxJitShare", "0.05"));
+        List<Measurement> chunks = new ArrayList<>();
         boolean flat = false;
-        while (!flat && rates.size() < maxChunks) {
-            rates.add(measure(scenario, server, warmUpLoad, sink, chunk, "warm-up " + (rates.size() + 1)).messagesPerSecond());
-            int last = rates.size() - 1;
-            flat = last > 0 && rates.get(last) <= rates.get(last - 1) * (1 + FLAT_WITHIN);
+        while (!flat && chunks.size() < maxChunks) {
+            Measurement now = measure(scenario, server, warmUpLoad, sink, chunk, "warm-up " + (chunks.size() + 1));
+            chunks.add(now);
+            int last = chunks.size() - 1;
+            flat = last > 0 && now.messagesPerSecond() <= chunks.get(last - 1).messagesPerSecond() * (1 + FLAT_WITHIN)
+                && now.jitShare() <= maxJitShare && chunks.get(last - 1).jitShare() <= maxJitShare;
         }
-        report.printf(Locale.ROOT, "warm-up %s: %d x %d mails, msg/s %s%s%n", server.name(), rates.size(), chunk,
-            rates.stream().map(rate -> String.format(Locale.ROOT, "%.1f", rate)).collect(Collectors.joining(" ")),
-            flat ? "" : " (still rising at bench.warmup.maxChunks)");
+        report.printf(Locale.ROOT, "warm-up %s: %d x %d mails, msg/s (JIT share of CPU) %s%s%n", server.name(), chunks.size(), chunk,
+            chunks.stream().map(m -> String.format(Locale.ROOT, "%.1f (%.0f%%)", m.messagesPerSecond(), 100 * m.jitShare()))
+                .collect(Collectors.joining(" ")),
+            flat ? "" : " (not yet steady at bench.warmup.maxChunks)");
     }
 
     private static Measurement measure(Scenario scenario, Contender server, SmtpLoad load, TestSmtpPeer sink, int messages, String label)
@@ -172,6 +192,7 @@ public final class VsPostfixBenchmark {
         ProcessCpu.awaitIdle(server.process());
         sink.resetRecords();
         double cpuStart = ProcessCpu.treeSeconds(server.process());
+        ThreadCpu threadsStart = ThreadCpu.of(server.process());
         long start = System.nanoTime();
         CompletableFuture<long[]> sending = CompletableFuture.supplyAsync(() -> {
             try {
@@ -204,7 +225,10 @@ public final class VsPostfixBenchmark {
         sending.join();
         ProcessCpu.awaitIdle(server.process());
         double cpu = ProcessCpu.treeSeconds(server.process()) - cpuStart;
-        return new Measurement(messages / seconds(end - start), cpu * 1000 / messages, firstWindow, lastWindow,
+        Map<String, Double> stages = new LinkedHashMap<>();
+        ThreadCpu.stagesBetween(threadsStart, ThreadCpu.of(server.process()))
+            .forEach((stage, stageSeconds) -> stages.put(stage, stageSeconds * 1000 / messages));
+        return new Measurement(messages / seconds(end - start), cpu * 1000 / messages, stages, firstWindow, lastWindow,
             sink.connectionCount(), sink.tlsHandshakes() - sink.tlsSessionsResumed());
     }
 
@@ -273,6 +297,9 @@ public final class VsPostfixBenchmark {
         report.printf(Locale.ROOT, "  CPU ms/msg  ours %s   postfix %s   per-round ratio ours/postfix %s%n",
             spread(ours, Measurement::cpuMillisPerMessage, "%.2f"), spread(postfix, Measurement::cpuMillisPerMessage, "%.2f"),
             Spread.of(cpuRatios).format("%.2f"));
+        report.printf(Locale.ROOT, "  ours CPU ms/msg by stage: %s%n", ThreadCpu.STAGES.stream()
+            .map(stage -> stage + " " + spread(ours, m -> m.stageMillisPerMessage().getOrDefault(stage, 0.0), "%.2f"))
+            .collect(Collectors.joining("  ")));
         if (scenario.kind == Scenario.Kind.MAILBOX) {
             int window = Math.max(1, Math.min(1000, messages / 10));
             report.printf(Locale.ROOT, "  into the mailboxes, msg/s of messages 1-%d: ours %s   postfix %s%n", window,
