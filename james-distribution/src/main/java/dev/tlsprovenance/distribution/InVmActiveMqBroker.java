@@ -65,10 +65,6 @@ final class InVmActiveMqBroker {
         broker.setPersistenceAdapter(kahaDb);
         broker.setUseJmx(false);
         broker.setSchedulerSupport(false);
-        // No advisory messages. James 3.8.1's queue opens a session and a consumer for every mail it dequeues and
-        // closes them after; with advisories on, each of those (and each connection) also publishes an advisory
-        // message to an ActiveMQ.Advisory topic, which nothing in James reads (BENCHMARKS.md, "A young JVM").
-        broker.setAdvisorySupport(false);
         // James stops the broker itself (@PreDestroy below), after the queues that use it.
         broker.setUseShutdownHook(false);
         // A full store makes a send fail (James answers SMTP with 451, the delivery mailet keeps the mail queued)
@@ -87,8 +83,6 @@ final class InVmActiveMqBroker {
             }
         };
         connections.setTrustAllPackages(false);
-        // the broker sends no advisories (above), so the connections need not subscribe to them
-        connections.setWatchTopicAdvisories(false);
         connections.setBlobTransferPolicy(blobTransferPolicy(fileSystem, contentSync));
         // James's queue takes one message at a time; a prefetched message would sit in a consumer's memory, unacked.
         ActiveMQPrefetchPolicy oneAtATime = new ActiveMQPrefetchPolicy();
@@ -119,13 +113,6 @@ final class InVmActiveMqBroker {
         QueueBlobFiles blobs = new QueueBlobFiles(fileSystem, contentSync);
         blobs.setDefaultUploadUrl(BLOB_DIRECTORY);
         return blobs;
-    }
-
-    /** The destinations the broker has created so far, by name (queues and topics). */
-    List<String> destinationNames() throws Exception {
-        return java.util.Arrays.stream(broker.getBroker().getDestinations())
-            .map(destination -> destination.getQualifiedName())
-            .collect(java.util.stream.Collectors.toList());
     }
 
     ConnectionFactory connectionFactory() {

@@ -80,32 +80,6 @@ class InVmActiveMqBrokerTest {
         assertThat(queue.getSize()).isZero();
     }
 
-    @Test
-    void theQueueWorksWithoutAdvisoryMessagesAndTheBrokerPublishesNone() throws Exception {
-        ManageableMailQueue queue = startQueue("spool-test");
-        for (int mail = 1; mail <= 3; mail++) {
-            queue.enQueue(MailImpl.builder().name("mail-" + mail).sender("sender@example.test").addRecipient("bob@remote.test")
-                .mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setSubject("mail " + mail).setText("hello")).build());
-        }
-        // what WebAdmin's /mailQueues routes use: the size and a browse of the queue
-        assertThat(queue.getSize()).isEqualTo(3);
-        List<String> browsed = new java.util.ArrayList<>();
-        queue.browse().forEachRemaining(item -> browsed.add(item.getMail().getName()));
-        assertThat(browsed).containsExactly("mail-1", "mail-2", "mail-3");
-        for (int mail = 1; mail <= 3; mail++) {
-            MailQueue.MailQueueItem item = dequeue(queue);
-            assertThat(item.getMail().getName()).isEqualTo("mail-" + mail);
-            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
-        }
-        assertThat(queue.getSize()).isZero();
-
-        // with advisories on, the connection, the producer and every dequeue's consumer would each have published
-        // to a topic of this prefix
-        assertThat(broker.destinationNames()).as("the broker's destinations")
-            .contains("queue://spool-test")
-            .noneMatch(name -> name.contains("ActiveMQ.Advisory"));
-    }
-
     /** What the file held when it was synced: a sync before the last byte would leave a truncated mail after a crash. */
     private static final class SyncedBlob {
         final Path file;
