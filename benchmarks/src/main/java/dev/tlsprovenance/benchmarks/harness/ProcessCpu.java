@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * that exits is reaped by the master, so its CPU moves into the master's children time and is still counted once.
  */
 public final class ProcessCpu {
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private ProcessCpu() {
     }
@@ -41,8 +41,7 @@ public final class ProcessCpu {
 
     private static double seconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = fieldsAfterName(Files.readString(Path.of("/proc/" + pid + "/stat")));
             long ticks = 0;
             for (int field = 11; field <= 14; field++) {
                 ticks += Long.parseLong(fields[field]);
@@ -53,6 +52,19 @@ public final class ProcessCpu {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The fields of a /proc stat line (of a process or a thread) after its name, which is in parentheses and may hold
+     * spaces: index 11 is utime, 12 stime, 13 cutime, 14 cstime (fields 14-17 of proc(5)).
+     */
+    static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** The name in a /proc stat line, as Linux keeps it (cut to 15 characters). */
+    static String name(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     }
 
     /** The 1-minute load average, from /proc/loadavg. */

@@ -23,7 +23,6 @@ public final class ThreadCpu {
     public static final String EXITED_OR_UNNAMED = "other";
     /** The stages in report order; each a thread-name prefix test, first match wins, the rest is {@link #EXITED_OR_UNNAMED}. */
     public static final List<String> STAGES = List.of("smtp", "spool", "delivery", "activemq", JIT, "gc", EXITED_OR_UNNAMED);
-    private static final double TICKS_PER_SECOND = 100.0;
 
     private final Map<Long, Long> ticksByThread;
     private final Map<Long, String> stageByThread;
@@ -48,9 +47,9 @@ public final class ThreadCpu {
                     continue;
                 }
                 long tid = Long.parseLong(thread.getFileName().toString());
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                String[] fields = ProcessCpu.fieldsAfterName(stat);
                 ticks.put(tid, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
-                stages.put(tid, stageOf(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))));
+                stages.put(tid, stageOf(ProcessCpu.name(stat)));
             }
         } catch (NoSuchFileException gone) {
             return new ThreadCpu(Map.of(), Map.of(), 0);
@@ -58,6 +57,11 @@ public final class ThreadCpu {
             throw new IllegalStateException(e);
         }
         return new ThreadCpu(ticks, stages, ProcessCpu.treeSeconds(jvm));
+    }
+
+    /** CPU seconds of the whole process tree when this snapshot was taken ({@link ProcessCpu#treeSeconds}). */
+    public double processSeconds() {
+        return processSeconds;
     }
 
     /** The stage of a thread by its (15-character) name; James 3.8.1's and this distribution's thread names. */
@@ -92,7 +96,7 @@ public final class ThreadCpu {
             if (stage.equals(EXITED_OR_UNNAMED)) {
                 continue;
             }
-            double used = (thread.getValue() - before.ticksByThread.getOrDefault(thread.getKey(), 0L)) / TICKS_PER_SECOND;
+            double used = (thread.getValue() - before.ticksByThread.getOrDefault(thread.getKey(), 0L)) / ProcessCpu.TICKS_PER_SECOND;
             seconds.merge(stage, used, Double::sum);
             named += used;
         }

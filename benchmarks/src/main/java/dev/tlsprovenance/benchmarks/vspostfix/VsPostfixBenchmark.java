@@ -17,8 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,9 +138,8 @@ public final class VsPostfixBenchmark {
 
     /** {@code smtp 0.62  spool 1.10 ...}: a measurement's CPU per message by {@link ThreadCpu} stage. */
     private static String stages(Measurement measurement) {
-        return measurement.stageMillisPerMessage().entrySet().stream()
-            .sorted(Map.Entry.comparingByKey(Comparator.comparingInt(ThreadCpu.STAGES::indexOf)))
-            .map(stage -> String.format(Locale.ROOT, "%s %.2f", stage.getKey(), stage.getValue()))
+        return ThreadCpu.STAGES.stream()
+            .map(stage -> String.format(Locale.ROOT, "%s %.2f", stage, measurement.stageMillisPerMessage().getOrDefault(stage, 0.0)))
             .collect(Collectors.joining("  "));
     }
 
@@ -191,8 +189,7 @@ public final class VsPostfixBenchmark {
             throws Exception {
         ProcessCpu.awaitIdle(server.process());
         sink.resetRecords();
-        double cpuStart = ProcessCpu.treeSeconds(server.process());
-        ThreadCpu threadsStart = ThreadCpu.of(server.process());
+        ThreadCpu cpuStart = ThreadCpu.of(server.process());
         long start = System.nanoTime();
         CompletableFuture<long[]> sending = CompletableFuture.supplyAsync(() -> {
             try {
@@ -224,10 +221,10 @@ public final class VsPostfixBenchmark {
         }
         sending.join();
         ProcessCpu.awaitIdle(server.process());
-        double cpu = ProcessCpu.treeSeconds(server.process()) - cpuStart;
-        Map<String, Double> stages = new LinkedHashMap<>();
-        ThreadCpu.stagesBetween(threadsStart, ThreadCpu.of(server.process()))
-            .forEach((stage, stageSeconds) -> stages.put(stage, stageSeconds * 1000 / messages));
+        ThreadCpu cpuEnd = ThreadCpu.of(server.process());
+        double cpu = cpuEnd.processSeconds() - cpuStart.processSeconds();
+        Map<String, Double> stages = new HashMap<>();
+        ThreadCpu.stagesBetween(cpuStart, cpuEnd).forEach((stage, stageSeconds) -> stages.put(stage, stageSeconds * 1000 / messages));
         return new Measurement(messages / seconds(end - start), cpu * 1000 / messages, stages, firstWindow, lastWindow,
             sink.connectionCount(), sink.tlsHandshakes() - sink.tlsSessionsResumed());
     }
