@@ -2,6 +2,7 @@ package dev.tlsprovenance.webadmin;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 
@@ -42,6 +43,8 @@ public final class VerifyRoutes implements Routes {
     /** 1 MiB: header blocks are a few KiB; a whole message with attachments is not what this is for. */
     public static final int MAX_BODY_BYTES = 1 << 20;
     static final int PAYLOAD_TOO_LARGE = 413;
+    /** Beyond this a too-large body is not drained: the connection is closed and the client may miss the 413. */
+    static final long MAX_DISCARDED_BYTES = 16L << 20;
 
     @Inject
     public VerifyRoutes() {
@@ -64,6 +67,9 @@ public final class VerifyRoutes implements Routes {
             name = HeaderVerification.STANDARD_INPUT;
         }
         if (request.raw().getContentLengthLong() > MAX_BODY_BYTES) {
+            // Read and discard what the client is still sending before the 413: a reply followed by a close with
+            // unread bytes makes the kernel reset the connection, and the client loses the reply it was reading.
+            discard(request.raw().getInputStream(), MAX_DISCARDED_BYTES);
             throw tooLarge();
         }
         // Spark (and James's request logger before us) hold the body in memory already; the limit keeps the
@@ -75,6 +81,15 @@ public final class VerifyRoutes implements Routes {
         String json = HeaderVerification.json(new ByteArrayInputStream(body == null ? new byte[0] : body), name, analyzer);
         response.type("application/json");
         return json;
+    }
+
+    private static void discard(InputStream body, long atMost) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long discarded = 0;
+        int read;
+        while (discarded < atMost && (read = body.read(buffer)) >= 0) {
+            discarded += read;
+        }
     }
 
     private static TraceAnalyzer analyzer(Request request) {
