@@ -391,7 +391,7 @@ public final class TlsProvenance {
         Instant instant(String name) {
             String value = required(name);
             try {
-                return Instant.parse(value);
+                return InstantText.parse(value);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("field '" + name + "' is not an ISO-8601 instant: '" + value + "'", e);
             }

@@ -10,6 +10,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +35,41 @@ class RecordSealTest {
         assertThat(SEAL.verify(sealed).valid()).isTrue();
         assertThat(sealed.get(RecordSeal.FIELD)).startsWith("v1:" + SEAL.currentKeyId() + ":").hasSize(2 + 1 + 16 + 1 + 43);
         assertThat(sealed).containsAllEntriesOf(genuine());
+    }
+
+    /**
+     * The MAC is HMAC-SHA256 of the canonical input under the secret, computed here with a Mac of its own: the keyed
+     * Mac each key clones per call must give exactly that, from many threads at once too.
+     */
+    @Test
+    void theSealIsHmacSha256OfTheCanonicalInputAlsoWhenManyThreadsSealAtOnce() throws Exception {
+        Mac reference = Mac.getInstance("HmacSHA256");
+        reference.init(new SecretKeySpec(THIS_DEPLOYMENT, "HmacSHA256"));
+        List<Map<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            Map<String, String> fields = new LinkedHashMap<>(genuine());
+            fields.put(TlsProvenance.Fields.SESSION, "session-" + i);
+            records.add(fields);
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Map<String, String>>> sealed = new ArrayList<>();
+            for (int round = 0; round < 8; round++) {
+                for (Map<String, String> fields : records) {
+                    sealed.add(threads.submit(() -> SEAL.seal(fields)));
+                }
+            }
+            for (int i = 0; i < sealed.size(); i++) {
+                Map<String, String> fields = records.get(i % records.size());
+                String expected = "v1:" + SEAL.currentKeyId() + ":" + Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(reference.doFinal(RecordSeal.canonicalInput(SEAL.currentKeyId(), fields)));
+                Map<String, String> result = sealed.get(i).get();
+                assertThat(result.get(RecordSeal.FIELD)).as("seal %d", i).isEqualTo(expected);
+                assertThat(SEAL.verify(result).valid()).isTrue();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
