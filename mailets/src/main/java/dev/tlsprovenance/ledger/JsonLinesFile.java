@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -40,18 +41,36 @@ public final class JsonLinesFile {
         return file;
     }
 
+    /**
+     * One stat, open, write and close per line when the file is there (the directory is made only when the open
+     * finds it missing): the inbound ledger writes a line per mail, and creating the directories first on every line
+     * was half of the append's cost in the packaged server's profile.
+     */
     public synchronized void append(String jsonLine) throws IOException {
         byte[] line = (jsonLine + "\n").getBytes(StandardCharsets.UTF_8);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        if (Files.exists(file) && Files.size(file) + line.length > maxBytes) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException missing) {
+            size = -1;
+        }
+        if (size >= 0 && size + line.length > maxBytes) {
             rotate();
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openForAppending()) {
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
+        }
+    }
+
+    private FileChannel openForAppending() throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException noDirectory) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
         }
     }
 
