@@ -55,6 +55,42 @@ class InboundRecordsTest {
         assertThat(log.list).isEmpty();
     }
 
+    /**
+     * The readers after the first are answered from the last trusted read of the same attribute value object; any
+     * other value (a copy with one field changed, a map changed in place) is verified again, on the same thread,
+     * straight after, and refused.
+     */
+    @Test
+    void aRecordReadAgainIsTheSameTrustedRecordAndAnyAlteredValueReadRightAfterIsStillRefused() throws Exception {
+        InboundRecords records = new InboundRecords(RecordSeal.of("another key for this test only, 32+ bytes".getBytes(StandardCharsets.US_ASCII)));
+        FakeMail mail = FakeMail.builder().name("queued").build();
+        records.record(mail, STARTTLS);
+        String json = mail.getAttribute(ProvenanceAttributes.INBOUND).orElseThrow().getValue().toJson().orElseThrow().toString();
+        FakeMail dequeued = FakeMail.builder().name("queued")
+            .attribute(new Attribute(ProvenanceAttributes.INBOUND, AttributeValue.fromJsonString(json))).build();
+
+        InboundRecord first = records.read(dequeued);
+        assertThat(records.read(dequeued)).isSameAs(first);
+        assertThat(first.trusted()).contains(STARTTLS);
+
+        Map<String, String> altered = new LinkedHashMap<>(ProvenanceAttributes.fieldsOf(
+            dequeued.getAttribute(ProvenanceAttributes.INBOUND).orElseThrow().getValue()));
+        altered.put(TlsProvenance.Fields.TRANSPORT, "implicit");
+        FakeMail copy = FakeMail.builder().name("altered copy")
+            .attribute(new Attribute(ProvenanceAttributes.INBOUND, ProvenanceAttributes.toAttributeValue(altered))).build();
+        assertThat(records.read(copy).isRejected()).isTrue();
+        assertThat(records.read(dequeued)).isSameAs(first);
+
+        Map<String, AttributeValue<?>> mutable = new LinkedHashMap<>();
+        ProvenanceAttributes.fieldsOf(dequeued.getAttribute(ProvenanceAttributes.INBOUND).orElseThrow().getValue())
+            .forEach((name, field) -> mutable.put(name, AttributeValue.of(field)));
+        AttributeValue<?> changeable = AttributeValue.of(mutable);
+        FakeMail inPlace = FakeMail.builder().name("changed in place").attribute(new Attribute(ProvenanceAttributes.INBOUND, changeable)).build();
+        assertThat(records.read(inPlace).trusted()).contains(STARTTLS);
+        mutable.put(TlsProvenance.Fields.TRANSPORT, AttributeValue.of("implicit"));
+        assertThat(records.read(inPlace).isRejected()).isTrue();
+    }
+
     @Test
     void anUnsealedRecordIsReplacedByTheReasonLoggedOnceAndStandsAsUnknown() throws Exception {
         FakeMail mail = FakeMail.builder().name("forged").remoteAddr("192.0.2.7").build();
